@@ -220,7 +220,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, Event{ActorID: userID, Action: "logout", Target: "session:" + hex.EncodeToString(hash[:8]), Outcome: "ok"})
+		return s.audit(ctx, tx, Event{ActorID: userID, Action: "logout.ok", Target: "session:" + hex.EncodeToString(hash[:8]), Outcome: "ok"})
 	})
 	return err
 }

@@ -151,7 +151,7 @@ func TestSignOut(t *testing.T) {
 		_, err := e.svc.Authenticate(e.ctx, tok)
 		wantErr(t, err, ErrSignedOut)
 	}
-	if e.audit.count("logout", 0) != 1 || e.audit.count("logout.all", 0) != 1 {
+	if e.audit.count("logout.ok", 0) != 1 || e.audit.count("logout.all", 0) != 1 {
 		t.Fatal("sign-outs not audited")
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"haven/portal/fault"
 )
 
 // TOTP parameters (RFC 6238 defaults, which every authenticator app
@@ -88,4 +90,18 @@ func normalizeCode(code string) string {
 		}
 		return r
 	}, code)
+}
+
+// ErrBadSecret means a TOTP secret is not valid base32.
+var ErrBadSecret = fault.New(fault.Invalid, "the authenticator secret is not valid base32")
+
+// TOTPCode returns the 6-digit code an authenticator app shows at time at
+// for secret (base32, as in the otpauth URI; spaces and case ignored). It is
+// what a person's phone computes: the demo and tests use it to sign in.
+func TOTPCode(secret string, at time.Time) (string, error) {
+	key, err := totpBase32.DecodeString(strings.ToUpper(strings.ReplaceAll(strings.TrimRight(secret, "="), " ", "")))
+	if err != nil || len(key) == 0 {
+		return "", ErrBadSecret
+	}
+	return hotp(key, totpStep(at), totpDigits), nil
 }

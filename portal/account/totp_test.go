@@ -1,6 +1,7 @@
 package account
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -93,5 +94,23 @@ func TestNormalizeCode(t *testing.T) {
 		if got := normalizeCode(in); got != want {
 			t.Errorf("normalizeCode(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTOTPCodeMatchesVerifier(t *testing.T) {
+	secret := make([]byte, totpSecretLen)
+	for i := range secret {
+		secret[i] = byte(i * 7)
+	}
+	at := time.Unix(1_800_000_000, 0)
+	code, err := TOTPCode(strings.ToLower(totpBase32.EncodeToString(secret)), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if step, ok, _ := totpMatch(secret, code, at, 0); !ok || step != totpStep(at) {
+		t.Fatalf("TOTPCode %q not accepted at its own step", code)
+	}
+	if _, err := TOTPCode("not base32 !", at); !errors.Is(err, ErrBadSecret) {
+		t.Fatalf("malformed secret: err = %v, want ErrBadSecret", err)
 	}
 }
