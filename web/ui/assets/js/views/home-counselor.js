@@ -1,0 +1,12 @@
+// The crisis counselor's home. Shifts and escalations arrive with the
+// crisis service; until then it shows who is signed in.
+
+import { h } from '../dom.js';
+
+export async function counselorHome(me) {
+  return [
+    h('section', { class: 'card', 'aria-labelledby': 'counselor-account' },
+      h('h2', { id: 'counselor-account' }, 'Your account'),
+      h('p', {}, `You are signed in as ${me.display_name}, crisis counselor, with two-step sign-in.`)),
+  ];
+}
