@@ -28,6 +28,7 @@ type config struct {
 	SessionIdle time.Duration
 	SessionMax  time.Duration
 	LogLevel    string
+	PushSubject string // VAPID contact: mailto: or https:
 }
 
 // envDefault returns getenv(key) or def.
@@ -93,6 +94,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) (func() (
 	fs.BoolVar(&c.NoMigrate, "no-migrate", boolEnv("HAVEN_NO_MIGRATE"), "do not migrate the database on start (HAVEN_NO_MIGRATE)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", durEnv("HAVEN_SESSION_IDLE", 15*time.Minute), "sign out after this long idle (HAVEN_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMax, "session-max", durEnv("HAVEN_SESSION_MAX", 12*time.Hour), "sign out this long after sign-in (HAVEN_SESSION_MAX)")
+	fs.StringVar(&c.PushSubject, "push-subject", getenv("HAVEN_PUSH_SUBJECT"), "contact push services may use: mailto:ops@clinic.example or an https URL; default the public URL when https (HAVEN_PUSH_SUBJECT)")
 	fs.StringVar(&c.LogLevel, "log-level", envDefault(getenv, "HAVEN_LOG_LEVEL", "info"), "debug, info, warn or error (HAVEN_LOG_LEVEL)")
 	if err := errors.Join(envErrs...); err != nil {
 		return nil, err
@@ -158,6 +160,15 @@ func (c *config) finish(public string) error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.PushSubject == "" && c.PublicURL != nil {
+		c.PushSubject = "mailto:webpush@localhost"
+		if c.PublicURL.Scheme == "https" {
+			c.PushSubject = c.PublicURL.String()
+		}
+	}
+	if c.PushSubject != "" && !strings.HasPrefix(c.PushSubject, "mailto:") && !strings.HasPrefix(c.PushSubject, "https://") {
+		errs = append(errs, errors.New("push subject must be a mailto: or https:// URL"))
 	}
 	if c.KeyURI == "" {
 		c.KeyURI = "file://" + strings.TrimSuffix(c.DataDir, "/") + "/kek.json"

@@ -13,7 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"haven/migrations"
+	"haven/push"
 )
+
+// poolSize is the least number of PostgreSQL connections a node keeps
+// available: the hub's group commits, the reminder workers and request
+// handlers share them (pgxpool's default of 4 on two cores is too few).
+const poolSize = 24
 
 // openDB connects to PostgreSQL and checks it answers. When create is set and
 // the database does not exist, it is created first (used by the demo).
@@ -21,6 +27,9 @@ func openDB(ctx context.Context, dsn string, create bool) (*pgxpool.Pool, error)
 	pcfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, errors.New("DATABASE_URL is not a valid PostgreSQL URL")
+	}
+	if pcfg.MaxConns < poolSize {
+		pcfg.MaxConns = poolSize
 	}
 	where := fmt.Sprintf("%s:%d/%s", pcfg.ConnConfig.Host, pcfg.ConnConfig.Port, pcfg.ConnConfig.Database)
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
@@ -78,6 +87,13 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log func(string)) error {
 	}
 	if len(applied) > 0 {
 		log(fmt.Sprintf("applied migrations %s", joinInts(applied)))
+	}
+	river, err := push.Migrate(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	if len(river) > 0 {
+		log(fmt.Sprintf("applied job queue migrations %s", joinInts(river)))
 	}
 	return nil
 }

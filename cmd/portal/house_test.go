@@ -79,8 +79,8 @@ func TestHouseImportRules(t *testing.T) {
 			}
 			to := area(strings.TrimPrefix(imp, "haven/"))
 			if to == "web" || to == "cmd" {
-				if from != to {
-					t.Errorf("%s imports %s: nothing imports web or cmd", pkg, imp)
+				if from != to && !(from == "cmd" && to == "web") {
+					t.Errorf("%s imports %s: only cmd imports web, and nothing imports cmd", pkg, imp)
 				}
 				continue
 			}

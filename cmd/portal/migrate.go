@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,16 +10,7 @@ import (
 
 // cmdMigrate applies pending migrations and exits.
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	build, err := registerConfigFlags(fs, getenv)
-	if err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := build()
+	cfg, _, err := parseConfig("migrate", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
