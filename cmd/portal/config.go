@@ -19,6 +19,9 @@ type config struct {
 	RedisURL    string
 	Listen      string
 	PublicURL   *url.URL
+	// publicDerived: PublicURL was derived from Listen, so it follows the
+	// port actually bound when Listen asks for port 0.
+	publicDerived bool
 	TLSCert     string
 	TLSKey      string
 	BehindProxy bool
@@ -131,6 +134,7 @@ func (c *config) finish(public string) error {
 		errs = append(errs, errors.New("--tls-cert and --behind-proxy exclude each other"))
 	}
 	if public == "" {
+		c.publicDerived = true
 		scheme := "http"
 		if c.TLSCert != "" {
 			scheme = "https"

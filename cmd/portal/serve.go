@@ -9,13 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"haven/portal/fault"
-	"haven/push"
-	"haven/web"
 )
 
 // cmdServe runs the portal until ctx is cancelled (SIGINT/SIGTERM).
@@ -33,106 +26,72 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // serve builds the node on top of the core services, listens, prints the
-// address it serves on, and shuts down gracefully when ctx ends.
+// address it serves on, and shuts down gracefully when ctx ends: the
+// listener closes, in-flight requests finish, WebSocket clients are told to
+// reconnect, background work stops.
 func serve(ctx context.Context, c *core, stdout io.Writer) error {
-	cfg := c.cfg
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
-	ready := readiness(c.pool)
-	edge, err := web.New(web.Config{
-		PublicURL:     cfg.PublicURL,
-		SecureCookies: cfg.PublicURL.Scheme == "https" || !isLoopbackHost(cfg.PublicURL.Hostname()),
-		HSTS:          cfg.TLSCert != "" || cfg.BehindProxy,
-		BehindProxy:   cfg.BehindProxy,
-		SessionIdle:   cfg.SessionIdle,
-		SessionMax:    cfg.SessionMax,
-	}, web.Deps{
-		Accounts:  c.accounts,
-		AccessLog: c.audit,
-		Logger:    c.log,
-		Ready: func(ctx context.Context) error {
-			if err := ready(ctx); err != nil {
-				return fault.Wrap(fault.New(fault.Unavailable, err.Error()), err)
-			}
-			return nil
-		},
-		Gatherer: reg,
-	})
+	ln, err := net.Listen("tcp", c.cfg.Listen)
 	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.cfg.Listen, err)
+	}
+	if c.cfg.publicDerived {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		c.cfg.PublicURL.Host = net.JoinHostPort(c.cfg.PublicURL.Hostname(), port)
+	}
+	n, err := buildNode(ctx, c)
+	if err != nil {
+		ln.Close()
 		return err
 	}
-
-	pusher, err := push.New(ctx, c.pool, c.keys, push.Config{Subject: cfg.PushSubject, Logger: c.log, Workers: 20})
-	if err != nil {
-		return fmt.Errorf("push: %w", err)
-	}
-
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-	}
+	defer n.close()
 	srv := &http.Server{
-		Handler:           edge,
+		Handler:           n.edge,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
 	var wg sync.WaitGroup
-	background := func(name string, run func(context.Context) error) {
+	start := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := run(ctx); err != nil && ctx.Err() == nil {
+			if err := run(bgCtx); err != nil && bgCtx.Err() == nil {
 				c.log.Error("background task stopped", "task", name, "err", err)
 			}
 		}()
 	}
-	background("audit-chainer", c.audit.Chainer().Run)
-	if err := pusher.Start(ctx); err != nil {
+	if err := n.runBackground(bgCtx, start); err != nil {
 		ln.Close()
-		return fmt.Errorf("push: start reminder workers: %w", err)
+		stopBackground()
+		wg.Wait()
+		return err
 	}
-	defer func() {
-		stopCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
-		defer done()
-		if err := pusher.Stop(stopCtx); err != nil {
-			c.log.Warn("push: stop", "err", err)
-		}
-	}()
-	background("session-purge", func(ctx context.Context) error {
-		return every(ctx, time.Hour, c.accounts.Purge, func(err error) { c.log.Warn("session purge failed", "err", err) })
-	})
 
-	scheme := "http"
 	serveErr := make(chan error, 1)
-	go func() {
-		if cfg.TLSCert != "" {
-			serveErr <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
-			return
-		}
-		serveErr <- srv.Serve(ln)
-	}()
-	if cfg.TLSCert != "" {
+	scheme := "http"
+	if c.cfg.TLSCert != "" {
 		scheme = "https"
+		go func() { serveErr <- srv.ServeTLS(ln, c.cfg.TLSCert, c.cfg.TLSKey) }()
+	} else {
+		go func() { serveErr <- srv.Serve(ln) }()
 	}
-	c.log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL.String())
-	fmt.Fprintf(stdout, "haven: listening on %s://%s (public URL %s)\n", scheme, ln.Addr(), cfg.PublicURL)
+	c.log.Info("serving", "addr", ln.Addr().String(), "public_url", c.cfg.PublicURL.String())
+	fmt.Fprintf(stdout, "haven: listening on %s://%s (public URL %s)\n", scheme, ln.Addr(), c.cfg.PublicURL)
 
 	select {
 	case err = <-serveErr:
 	case <-ctx.Done():
 	}
-	cancel()
 	shutCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
 	defer done()
+	n.shutdown(shutCtx)
 	if shutErr := srv.Shutdown(shutCtx); shutErr != nil {
-		c.log.Warn("shutdown", "err", shutErr)
+		c.log.Warn("http shutdown", "err", shutErr)
 	}
+	stopBackground()
 	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

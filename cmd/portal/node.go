@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"haven/portal/fault"
+	"haven/push"
+	"haven/signaling"
+	"haven/web"
+)
+
+// node is one running Haven: the HTTP edge and the real-time core built on
+// the foundation services. Build it with buildNode, run its background work
+// with runBackground, and close it with close.
+type node struct {
+	*core
+	reg   *prometheus.Registry
+	edge  *web.Server
+	hub   *signaling.Hub
+	push  *push.Service
+	redis *redis.Client // nil on a single node
+}
+
+// buildNode wires every component. Nothing is listening yet.
+func buildNode(ctx context.Context, c *core) (n *node, err error) {
+	n = &node{core: c, reg: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			n.close()
+		}
+	}()
+	n.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := n.buildEdge(); err != nil {
+		return nil, err
+	}
+	if err := n.buildHub(ctx); err != nil {
+		return nil, err
+	}
+	n.push, err = push.New(ctx, c.pool, c.keys, push.Config{Subject: c.cfg.PushSubject, Logger: c.log, Workers: 20})
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	return n, nil
+}
+
+// buildEdge builds the HTTP edge with its routes.
+func (n *node) buildEdge() error {
+	cfg, ready := n.cfg, readiness(n.pool)
+	edge, err := web.New(web.Config{
+		PublicURL:     cfg.PublicURL,
+		SecureCookies: cfg.PublicURL.Scheme == "https" || !isLoopbackHost(cfg.PublicURL.Hostname()),
+		HSTS:          cfg.TLSCert != "" || cfg.BehindProxy,
+		BehindProxy:   cfg.BehindProxy,
+		SessionIdle:   cfg.SessionIdle,
+		SessionMax:    cfg.SessionMax,
+	}, web.Deps{
+		Accounts:  n.accounts,
+		AccessLog: n.audit,
+		Logger:    n.log,
+		Ready: func(ctx context.Context) error {
+			if err := ready(ctx); err != nil {
+				return fault.Wrap(fault.New(fault.Unavailable, "not ready: database unreachable or schema not current"), err)
+			}
+			return nil
+		},
+		Gatherer: n.reg,
+	})
+	n.edge = edge
+	return err
+}
+
+// buildHub builds the WebSocket hub at /ws: in-process fan-out on one
+// node, Redis pub/sub and presence when REDIS_URL is set.
+func (n *node) buildHub(ctx context.Context) error {
+	opts := signaling.Options{
+		Auth:        signaling.AuthenticatorFunc(n.wsIdentity),
+		OriginHosts: []string{n.cfg.PublicURL.Host},
+		Logger:      n.log,
+	}
+	if n.cfg.RedisURL != "" {
+		ropts, err := redis.ParseURL(n.cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		n.redis = redis.NewClient(ropts)
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := n.redis.Ping(pctx).Err(); err != nil {
+			return fmt.Errorf("cannot reach Redis at %s: %w", ropts.Addr, err)
+		}
+		opts.Broker = signaling.NewRedisBroker(n.redis, signaling.RedisBrokerOptions{Prefix: "haven:", Logger: n.log})
+		opts.Presence = signaling.NewRedisPresence(n.redis, "haven:", time.Minute)
+	}
+	hub, err := signaling.NewHub(opts)
+	if err != nil {
+		return err
+	}
+	n.hub = hub
+	n.reg.MustRegister(hub.Collectors()...)
+	n.edge.Handle("GET /ws", hub)
+	return nil
+}
+
+// wsIdentity authenticates a WebSocket upgrade by its session cookie; only
+// a fully signed-in session (second factor done) gets through.
+func (n *node) wsIdentity(r *http.Request) (signaling.Identity, error) {
+	u, err := n.edge.Authenticate(r)
+	if err != nil {
+		return signaling.Identity{}, err
+	}
+	return signaling.Identity{UserID: u.ID, Role: string(u.Role), SessionID: u.SessionID}, nil
+}
+
+// runBackground starts the node's background work through start, which
+// runs each task until ctx ends and logs its failure.
+func (n *node) runBackground(ctx context.Context, start func(name string, run func(context.Context) error)) error {
+	start("audit-chainer", n.audit.Chainer().Run)
+	start("session-purge", func(ctx context.Context) error {
+		return every(ctx, time.Hour, n.accounts.Purge, func(err error) { n.log.Warn("session purge failed", "err", err) })
+	})
+	if err := n.push.Start(ctx); err != nil {
+		return fmt.Errorf("push: start reminder workers: %w", err)
+	}
+	return nil
+}
+
+// shutdown stops accepting real-time work: WebSocket clients are told the
+// server is going away (they reconnect elsewhere and resume), and reminder
+// workers finish their current jobs.
+func (n *node) shutdown(ctx context.Context) {
+	if err := n.hub.Shutdown(ctx); err != nil {
+		n.log.Warn("hub shutdown", "err", err)
+	}
+	if err := n.push.Stop(ctx); err != nil {
+		n.log.Warn("push: stop", "err", err)
+	}
+}
+
+// close releases what buildNode opened (not the core).
+func (n *node) close() {
+	if n.redis != nil {
+		n.redis.Close()
+	}
+}
