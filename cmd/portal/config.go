@@ -22,16 +22,16 @@ type config struct {
 	// publicDerived: PublicURL was derived from Listen, so it follows the
 	// port actually bound when Listen asks for port 0.
 	publicDerived bool
-	TLSCert     string
-	TLSKey      string
-	BehindProxy bool
-	KeyURI      string // where the sealing key-encryption key lives
-	DataDir     string
-	NoMigrate   bool
-	SessionIdle time.Duration
-	SessionMax  time.Duration
-	LogLevel    string
-	PushSubject string // VAPID contact: mailto: or https:
+	TLSCert       string
+	TLSKey        string
+	BehindProxy   bool
+	KeyURI        string // where the sealing key-encryption key lives
+	DataDir       string
+	NoMigrate     bool
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+	LogLevel      string
+	PushSubject   string // VAPID contact: mailto: or https:
 }
 
 // envDefault returns getenv(key) or def.
