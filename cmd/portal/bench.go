@@ -7,10 +7,19 @@ import (
 	"io"
 )
 
-// cmdBench dispatches the load generators.
+// cmdBench dispatches the load generators. Each prints figures; none
+// asserts them.
 func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: portal bench hub|media|crisis|push [flags]")
+		return errors.New("usage: portal bench signin|push|crisis [flags]")
 	}
-	return fmt.Errorf("bench %q: not built yet", args[0])
+	switch args[0] {
+	case "signin":
+		return benchSignin(ctx, args[1:], getenv, stdout, stderr)
+	case "push":
+		return benchPush(ctx, args[1:], getenv, stdout, stderr)
+	case "crisis":
+		return benchCrisis(ctx, args[1:], getenv, stdout, stderr)
+	}
+	return fmt.Errorf("unknown bench %q (signin, push, crisis)", args[0])
 }
