@@ -55,7 +55,8 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.log = audit.New(h.pool, logger)
-	h.acct, err = account.New(account.Options{Pool: h.pool, Sealer: keys, Auditor: auditBridge{}, Now: h.clock.Now, Logger: logger})
+	h.acct, err = account.New(account.Options{Pool: h.pool, Sealer: keys, Auditor: auditBridge{}, Now: h.clock.Now, Logger: logger,
+		InsecureFastHashing: true}) // the suite signs in hundreds of times; the real cost is tested in account
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ const testPassword = "correct horse battery staple"
 // take minutes. The OWASP cost itself is tested in password_test.go
 // (hashPassword, New's default, the dummy hash) and measured by the
 // benchmarks. Unknown emails still verify the real dummy hash.
-var testCost = argonCost{memoryKiB: 64, time: 1, threads: 1}
+var testCost = fastCost
 
 // user inserts an account whose password is testPassword.
 func (e *env) user(t *testing.T, role Role, email string) Account {

@@ -36,6 +36,9 @@ type argonCost struct {
 
 var owaspCost = argonCost{memoryKiB: argonMemoryKiB, time: argonTime, threads: argonThreads}
 
+// fastCost is the deliberately weak cost of Options.InsecureFastHashing.
+var fastCost = argonCost{memoryKiB: 64, time: 1, threads: 1}
+
 // hashPassword returns the argon2id hash of password at the OWASP cost in
 // PHC string format: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>
 // (unpadded standard base64).

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestHashPasswordIsPHCArgon2id(t *testing.T) {
@@ -118,6 +120,21 @@ func BenchmarkVerifyPassword(b *testing.B) {
 	for b.Loop() {
 		if ok, err := verifyPassword(testPassword, h); !ok || err != nil {
 			b.Fatal(ok, err)
+		}
+	}
+}
+
+func TestInsecureFastHashingIsOptIn(t *testing.T) {
+	for _, c := range []struct {
+		fast bool
+		want argonCost
+	}{{false, owaspCost}, {true, fastCost}} {
+		s, err := New(Options{Pool: &pgxpool.Pool{}, Sealer: fakeSealer{}, Auditor: &fakeAuditor{}, InsecureFastHashing: c.fast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.cost != c.want {
+			t.Errorf("InsecureFastHashing=%v: cost %+v, want %+v", c.fast, s.cost, c.want)
 		}
 	}
 }

@@ -45,6 +45,11 @@ type Options struct {
 	MaxConcurrentHashes int
 	// Issuer names Haven in authenticator apps (default "Haven").
 	Issuer string
+	// InsecureFastHashing lowers the argon2id cost of new and verified
+	// password hashes to 64 KiB and one pass. It exists for the test suites
+	// of packages that sign in hundreds of times (under -race the OWASP cost
+	// alone would take minutes); a deployment must never set it.
+	InsecureFastHashing bool
 	// Logger receives ids only, never emails, names or codes (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -93,6 +98,9 @@ func New(o Options) (*Service, error) {
 		issuer:   or(o.Issuer, DefaultIssuer),
 		cost:     owaspCost,
 		log:      o.Logger,
+	}
+	if o.InsecureFastHashing {
+		s.cost = fastCost
 	}
 	if s.now == nil {
 		s.now = time.Now
