@@ -120,6 +120,16 @@ func TestCloseEndsRoomWithSummary(t *testing.T) {
 	if _, err := host.waitEvent(ctx, FrameQuality, func(d any) bool { return d.(QualityEvent).Participant == "pat" }); err != nil {
 		t.Errorf("host got no quality event for the guest: %v", err)
 	}
+	// Quality is sampled on a tick per participant; on a loaded machine the
+	// host's first sample can come later than the guest's.
+	eventually(ctx, t, "a quality measurement of every participant", func() bool {
+		for _, p := range r.Stats().Participants {
+			if p.Quality == 0 {
+				return false
+			}
+		}
+		return true
+	})
 	sum := r.Close()
 	for _, c := range []*peer{host, guest} {
 		if _, err := c.waitEvent(ctx, FrameEnded, nil); err != nil {
