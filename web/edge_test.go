@@ -24,7 +24,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			"Referrer-Policy":            "no-referrer",
 			"Cross-Origin-Opener-Policy": "same-origin",
 			"Strict-Transport-Security":  "max-age=63072000; includeSubDomains",
-			"Permissions-Policy":         "camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()",
+			"Permissions-Policy":         "camera=(self), microphone=(self), display-capture=(self), geolocation=(self), payment=(), usb=()",
 		}
 		for k, v := range want {
 			if got := r.header.Get(k); got != v {

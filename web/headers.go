@@ -43,7 +43,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()")
+		h.Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=(self), payment=(), usb=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -19,7 +19,7 @@ func (s *Server) routes() {
 
 	// The UI shell: one page for every app path, hashed assets, and the
 	// root files browsers look for.
-	for _, p := range []string{"/{$}", "/signin", "/mfa", "/mfa/setup", "/invite", "/home"} {
+	for _, p := range []string{"/{$}", "/signin", "/mfa", "/mfa/setup", "/invite", "/home", "/settings"} {
 		s.Handle("GET "+p, http.HandlerFunc(s.handlePage))
 	}
 	s.Handle("GET /assets/{bundle}/{path...}", http.HandlerFunc(s.handleAsset))
@@ -46,4 +46,23 @@ func (s *Server) routes() {
 	s.Handle("GET /api/admin/users", s.authed(s.handleListUsers, admin))
 	s.Handle("POST /api/admin/users", s.authed(s.handleCreateUser, admin))
 	s.Handle("POST /api/admin/users/{id}/disable", s.authed(s.handleDisableUser, admin))
+
+	// Web push: the VAPID key, this user's devices and preferences.
+	s.pushRoutes()
+
+	// Visits and medications.
+	s.visitsRoutes()
+	s.medsRoutes()
+
+	// Questionnaires, scores and mood; notes, plans and the safety plan
+	// (their pages too).
+	s.measuresRoutes()
+	s.recordsRoutes()
+
+	// Crisis: the crisis button, the patient's request, the counselor
+	// console and manual escalation (their pages too).
+	s.crisisRoutes()
+
+	// Video sessions: starting one, a session's page, a visit's entry.
+	s.videoRoutes()
 }

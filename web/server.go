@@ -38,10 +38,13 @@ type Config struct {
 	// names them when it says why a session ended, the UI returns to
 	// sign-in on its own after SessionIdle, and the cookie lives SessionMax.
 	SessionIdle, SessionMax time.Duration
+	// EmergencyNumber is the local emergency number the crisis page and
+	// the page footer show and link (tel:); "" means 911. Digits only.
+	EmergencyNumber string
 }
 
 // Deps are the services the edge calls. Accounts, AccessLog and Logger are
-// required; Ready and Gatherer may be nil.
+// required; Ready, Gatherer and Push may be nil.
 type Deps struct {
 	Accounts  Accounts
 	AccessLog AccessLog
@@ -54,6 +57,30 @@ type Deps struct {
 	// Gatherer supplies the process's metrics for /metrics, in addition to
 	// the edge's own request metrics. Nil serves the edge's metrics only.
 	Gatherer prometheus.Gatherer
+	// Push serves /api/push/…: the VAPID key, devices and notification
+	// preferences. Nil answers those routes 503 "notifications are not
+	// available".
+	Push Push
+	// Measures serves questionnaires, scores and mood check-ins;
+	// Records serves notes, treatment and safety plans, emergency contacts
+	// and resources. Either nil answers its routes 503 "… not available".
+	Measures Measures
+	Records  Records
+	// Visits serves appointments, availability, visit types, the waitlist
+	// and video room admission; Meds serves medication lists, reminders,
+	// refills and adherence. Either nil answers its routes 503 "… not
+	// available".
+	Visits Visits
+	Meds   Meds
+	// Crisis serves the crisis button, the patient's request state, the
+	// counselor console and clinicians' manual escalations (/api/crisis/…).
+	// Nil answers those routes 503 "crisis alerts are not available"; the
+	// crisis page still shows 988 and the emergency number.
+	Crisis Crisis
+	// Video serves video sessions (/api/video/…; the call itself runs
+	// over the hub's media.* frames). Nil answers those routes 503 "video
+	// is not available".
+	Video Video
 }
 
 // Server is the HTTP edge. It is an http.Handler; routes can be added with
@@ -90,6 +117,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	ui, err := loadAssets()
 	if err != nil {
 		return nil, fmt.Errorf("web: ui: %w", err)
+	}
+	if cfg.EmergencyNumber, err = ui.useEmergencyNumber(cfg.EmergencyNumber); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		cfg:     cfg,

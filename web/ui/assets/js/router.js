@@ -12,6 +12,20 @@ export function route(path, view) {
   routes.set(path, view);
 }
 
+const prefixes = [];
+
+// routePrefix registers the view for every path under prefix (which ends
+// in "/"), for pages named by an id in the path ("/video/<session>"). Exact
+// routes win.
+export function routePrefix(prefix, view) {
+  prefixes.push([prefix, view]);
+}
+
+function prefixed(path) {
+  const hit = prefixes.find(([prefix]) => path.startsWith(prefix) && path.length > prefix.length);
+  return hit ? hit[1] : null;
+}
+
 // navigate shows path, adding a history entry unless replace is set.
 export function navigate(path, { replace = false } = {}) {
   if (replace) {
@@ -42,7 +56,7 @@ export function takeNotice() {
 export async function render() {
   const count = ++renderCount;
   const main = document.getElementById('main');
-  const view = routes.get(location.pathname) || notFound;
+  const view = routes.get(location.pathname) || prefixed(location.pathname) || notFound;
   let node;
   try {
     node = await view();

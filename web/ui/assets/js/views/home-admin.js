@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { button, errorBox, field, h, roleName, selectField, statusBox, submitting } from '../dom.js';
 import { inviteForm } from './invite-form.js';
+import { coverageNotice } from './console-oncall.js';
 
 export async function adminHome(me) {
   const people = h('div', {});
@@ -14,6 +15,7 @@ export async function adminHome(me) {
   }
   await refresh();
   return [
+    coverageNotice(),
     h('section', { class: 'card', 'aria-labelledby': 'people-h' },
       h('h2', { id: 'people-h' }, 'People'),
       status,

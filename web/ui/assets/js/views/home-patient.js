@@ -3,6 +3,8 @@
 
 import { api } from '../api.js';
 import { h, roleName, timeEl } from '../dom.js';
+import { crisisCard } from './crisis-button.js';
+import { videoInvites } from './video-invites.js';
 
 export async function patientHome(me) {
   const [team, log] = await Promise.all([
@@ -10,6 +12,18 @@ export async function patientHome(me) {
     api('GET', '/api/me/access-log'),
   ]);
   return [
+    crisisCard(),
+    videoInvites(),
+    h('nav', { class: 'card care-links', 'aria-labelledby': 'care-h' },
+      h('h2', { id: 'care-h' }, 'Your care'),
+      h('ul', { class: 'link-list' },
+        h('li', {}, h('a', { href: '/appointments', id: 'appointments-link' }, 'Appointments')),
+        h('li', {}, h('a', { href: '/medications', id: 'medications-link' }, 'Medications')),
+        h('li', {}, h('a', { href: '/questionnaires', id: 'questionnaires-link' }, 'Questionnaires')),
+        h('li', {}, h('a', { href: '/progress', id: 'progress-link' }, 'My progress')),
+        h('li', {}, h('a', { href: '/mood', id: 'mood-link' }, 'Mood check-in')),
+        h('li', {}, h('a', { href: '/safety-plan', id: 'safety-plan-link' }, 'Safety plan')),
+        h('li', {}, h('a', { href: '/notes', id: 'notes-link' }, 'Notes from my care team')))),
     breakGlassNotices(log.break_glass),
     h('div', { class: 'grid grid--2' },
       h('section', { class: 'card', 'aria-labelledby': 'team-h' },

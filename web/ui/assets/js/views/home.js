@@ -27,7 +27,8 @@ export async function homeView() {
     body);
 }
 
-// accountBar greets the user and offers both ways to sign out.
+// accountBar greets the user and links to settings and both ways to sign
+// out.
 function accountBar(me) {
   const out = button('Sign out', { kind: 'quiet small' });
   out.id = 'sign-out';
@@ -39,5 +40,6 @@ function accountBar(me) {
     h('div', {},
       h('h1', {}, `Hello, ${me.display_name}`),
       h('p', { class: 'who' }, h('span', { class: 'role-badge' }, roleName(me.role)), ' ', me.email)),
-    h('div', { class: 'actions', role: 'group', 'aria-label': 'Sign out' }, out, everywhere));
+    h('div', { class: 'actions', role: 'group', 'aria-label': 'Your account' },
+      h('a', { href: '/settings', class: 'button button--quiet button--small', id: 'settings-link' }, 'Settings'), out, everywhere));
 }
