@@ -7,15 +7,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"haven/chat"
 	"haven/crisis"
 	"haven/crisis/detect"
 	"haven/portal/account"
 	"haven/portal/audit"
+	"haven/portal/fault"
+	"haven/portal/fhir"
 	"haven/push"
 	"haven/signaling"
 )
@@ -125,4 +130,97 @@ func (h hubNotices) RefillRequested(ctx context.Context, _ pgx.Tx, prescriberID,
 
 func (h hubNotices) RefillDecided(ctx context.Context, _ pgx.Tx, patientID, refillID int64) error {
 	return h.notice(ctx, patientID, "meds.refill_decided", refillID)
+}
+
+// chatAccess adapts account's access policy to chat, which names actors by
+// id and role.
+type chatAccess struct{ accounts *account.Service }
+
+func (a chatAccess) Authorize(ctx context.Context, userID int64, role string, patientID int64) error {
+	return a.accounts.Authorize(ctx, account.Actor{UserID: userID, Role: account.Role(role)}, account.Write, patientID)
+}
+
+func (a chatAccess) CareTeam(ctx context.Context, patientID int64) ([]int64, error) {
+	return crisisPeople(a).CareTeam(ctx, patientID)
+}
+
+// riskScreen runs crisis's detector over what patients write and raises an
+// escalation, pointing at the message by conversation and sequence, when it
+// finds risk language. It keeps and logs nothing of the text.
+type riskScreen struct {
+	detector *detect.Detector
+	crisis   *crisis.Service // set once crisis is built, before any message
+	log      *slog.Logger
+}
+
+func (r *riskScreen) PatientMessage(ctx context.Context, patientID, conversationID, seq int64, body string) {
+	res := r.detector.Detect(body)
+	if res.Severity == detect.None {
+		return
+	}
+	ref := fmt.Sprintf("message:%d:%d", conversationID, seq)
+	if _, err := r.crisis.RaiseAndOffer(ctx, crisis.RaiseRequest{PatientID: patientID, Severity: res.Severity,
+		Source: crisis.SourceMessage, TriggerRef: ref}); err != nil {
+		r.log.Error("crisis: raise from a message failed", "conversation", conversationID, "seq", seq, "rule", res.Ref(), "err", err)
+	}
+}
+
+// fhirMessages gives FHIR the metadata of a patient's conversations, and
+// their bodies, through chat's own access checks and audit.
+type fhirMessages struct {
+	chat     *chat.Service
+	accounts *account.Service
+}
+
+func (m fhirMessages) Conversations(ctx context.Context, actor account.Actor, patientID int64) ([]fhir.CommunicationMeta, error) {
+	if err := m.accounts.Authorize(ctx, actor, account.Read, patientID); err != nil {
+		return nil, err
+	}
+	list, err := m.chat.List(ctx, chat.Actor{UserID: actor.UserID, Role: string(actor.Role)})
+	if err != nil {
+		return nil, err
+	}
+	var out []fhir.CommunicationMeta
+	for _, c := range list.Conversations {
+		if c.Patient != patientID {
+			continue
+		}
+		meta := fhir.CommunicationMeta{ConversationID: c.Conversation, Kind: c.Kind, PatientID: c.Patient, MessageCount: c.LastSeq}
+		if c.LastMessageAt != nil {
+			meta.LastSentAt = *c.LastMessageAt
+		}
+		for _, p := range c.Participants {
+			meta.Participants = append(meta.Participants, fhir.Participant{UserID: p.User, Patient: p.Role == "patient"})
+		}
+		out = append(out, meta)
+	}
+	return out, nil
+}
+
+func (m fhirMessages) Bodies(ctx context.Context, actor account.Actor, patientID, conversationID int64) ([]fhir.MessageBody, error) {
+	convs, err := m.Conversations(ctx, actor, patientID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(convs, func(c fhir.CommunicationMeta) bool { return c.ConversationID == conversationID }) {
+		return nil, fault.New(fault.NotFound, "no such conversation")
+	}
+	who := chat.Actor{UserID: actor.UserID, Role: string(actor.Role)}
+	var out []fhir.MessageBody
+	for before := int64(0); ; {
+		page, err := m.chat.History(ctx, who, conversationID, before, chat.MaxHistoryLimit)
+		if err != nil {
+			return nil, err
+		}
+		bodies := make([]fhir.MessageBody, 0, len(page.Messages))
+		for _, msg := range page.Messages {
+			bodies = append(bodies, fhir.MessageBody{Seq: msg.Seq, Sender: msg.Sender, SentAt: msg.At, Body: msg.Body})
+		}
+		out = append(bodies, out...)
+		if !page.More || len(page.Messages) == 0 {
+			break
+		}
+		before = page.Messages[0].Seq
+	}
+	return out, nil
 }

@@ -32,6 +32,25 @@ type config struct {
 	SessionMax    time.Duration
 	LogLevel      string
 	PushSubject   string // VAPID contact: mailto: or https:
+
+	// EmergencyNumber is the local emergency number shown beside 988.
+	EmergencyNumber string
+	// ReplyExpectation is what patients are told about reply times.
+	ReplyExpectation time.Duration
+	// ClinicPhone is named where patients are sent to call the clinic.
+	ClinicPhone string
+
+	// MediaUDP is the one UDP port of all video media; MediaTCP the
+	// optional ICE-TCP listener; MediaPublicIPs the addresses advertised
+	// for a node behind 1:1 NAT.
+	MediaUDP       string
+	MediaTCP       string
+	MediaPublicIPs []string
+	// TURNUDP, when set, runs the embedded TURN server there, relaying
+	// from TURNPublicIP with short-lived credentials signed by TURNSecret.
+	TURNUDP      string
+	TURNPublicIP string
+	TURNSecret   string
 }
 
 // envDefault returns getenv(key) or def.
@@ -98,11 +117,26 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) (func() (
 	fs.DurationVar(&c.SessionIdle, "session-idle", durEnv("HAVEN_SESSION_IDLE", 15*time.Minute), "sign out after this long idle (HAVEN_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMax, "session-max", durEnv("HAVEN_SESSION_MAX", 12*time.Hour), "sign out this long after sign-in (HAVEN_SESSION_MAX)")
 	fs.StringVar(&c.PushSubject, "push-subject", getenv("HAVEN_PUSH_SUBJECT"), "contact push services may use: mailto:ops@clinic.example or an https URL; default the public URL when https (HAVEN_PUSH_SUBJECT)")
+	fs.StringVar(&c.EmergencyNumber, "emergency-number", envDefault(getenv, "HAVEN_EMERGENCY_NUMBER", "911"), "local emergency number shown with 988, digits only (HAVEN_EMERGENCY_NUMBER)")
+	fs.DurationVar(&c.ReplyExpectation, "reply-expectation", durEnv("HAVEN_REPLY_EXPECTATION", 24*time.Hour), "what patients are told about care-team reply times (HAVEN_REPLY_EXPECTATION)")
+	fs.StringVar(&c.ClinicPhone, "clinic-phone", getenv("HAVEN_CLINIC_PHONE"), "the clinic's phone number, named where patients are sent to call (HAVEN_CLINIC_PHONE)")
+	fs.StringVar(&c.MediaUDP, "media-udp", envDefault(getenv, "HAVEN_MEDIA_UDP", ":50000"), "UDP address all video media shares (HAVEN_MEDIA_UDP)")
+	fs.StringVar(&c.MediaTCP, "media-tcp", getenv("HAVEN_MEDIA_TCP"), "ICE-TCP address for networks that block UDP; empty disables (HAVEN_MEDIA_TCP)")
+	var publicIPs string
+	fs.StringVar(&publicIPs, "media-public-ips", getenv("HAVEN_MEDIA_PUBLIC_IPS"), "comma-separated addresses to advertise for media behind 1:1 NAT (HAVEN_MEDIA_PUBLIC_IPS)")
+	fs.StringVar(&c.TURNUDP, "turn-udp", getenv("HAVEN_TURN_UDP"), "run the embedded TURN server on this UDP address, e.g. :3478 (HAVEN_TURN_UDP)")
+	fs.StringVar(&c.TURNPublicIP, "turn-public-ip", getenv("HAVEN_TURN_PUBLIC_IP"), "the TURN server's public relay address (HAVEN_TURN_PUBLIC_IP)")
+	c.TURNSecret = getenv("HAVEN_TURN_SECRET") // a secret: environment only, never a flag
 	fs.StringVar(&c.LogLevel, "log-level", envDefault(getenv, "HAVEN_LOG_LEVEL", "info"), "debug, info, warn or error (HAVEN_LOG_LEVEL)")
 	if err := errors.Join(envErrs...); err != nil {
 		return nil, err
 	}
 	return func() (*config, error) {
+		for _, ip := range strings.Split(publicIPs, ",") {
+			if ip = strings.TrimSpace(ip); ip != "" {
+				c.MediaPublicIPs = append(c.MediaPublicIPs, ip)
+			}
+		}
 		if err := c.finish(public); err != nil {
 			return nil, err
 		}
@@ -174,10 +208,43 @@ func (c *config) finish(public string) error {
 	if c.PushSubject != "" && !strings.HasPrefix(c.PushSubject, "mailto:") && !strings.HasPrefix(c.PushSubject, "https://") {
 		errs = append(errs, errors.New("push subject must be a mailto: or https:// URL"))
 	}
+	errs = append(errs, c.checkCare()...)
 	if c.KeyURI == "" {
 		c.KeyURI = "file://" + strings.TrimSuffix(c.DataDir, "/") + "/kek.json"
 	}
 	return errors.Join(errs...)
+}
+
+// checkCare validates the settings of the real-time and clinical services.
+func (c *config) checkCare() (errs []error) {
+	if c.EmergencyNumber == "" || strings.Trim(c.EmergencyNumber, "0123456789") != "" {
+		errs = append(errs, fmt.Errorf("emergency number %q: digits only, such as 911 or 112", c.EmergencyNumber))
+	}
+	if c.ReplyExpectation < time.Minute {
+		errs = append(errs, errors.New("reply expectation must be at least 1m"))
+	}
+	if _, _, err := net.SplitHostPort(c.MediaUDP); err != nil {
+		errs = append(errs, fmt.Errorf("media UDP address %q: want host:port", c.MediaUDP))
+	}
+	if c.MediaTCP != "" {
+		if _, _, err := net.SplitHostPort(c.MediaTCP); err != nil {
+			errs = append(errs, fmt.Errorf("media TCP address %q: want host:port", c.MediaTCP))
+		}
+	}
+	for _, ip := range c.MediaPublicIPs {
+		if net.ParseIP(ip) == nil {
+			errs = append(errs, fmt.Errorf("media public IP %q is not an IP address", ip))
+		}
+	}
+	if c.TURNUDP != "" {
+		if net.ParseIP(c.TURNPublicIP) == nil {
+			errs = append(errs, errors.New("--turn-udp needs --turn-public-ip, the address clients relay through"))
+		}
+		if len(c.TURNSecret) < 16 {
+			errs = append(errs, errors.New("--turn-udp needs HAVEN_TURN_SECRET of at least 16 characters"))
+		}
+	}
+	return errs
 }
 
 // isLoopbackHost reports whether host names this machine.

@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"haven/chat"
+	"haven/crisis"
+	"haven/portal/account"
 	"haven/portal/fault"
+	"haven/portal/fhir"
 	"haven/push"
 	"haven/signaling"
 	"haven/web"
@@ -26,6 +31,7 @@ type node struct {
 	hub   *signaling.Hub
 	push  *push.Service
 	redis *redis.Client // nil on a single node
+	domain
 }
 
 // buildNode wires every component. Nothing is listening yet.
@@ -37,9 +43,6 @@ func buildNode(ctx context.Context, c *core) (n *node, err error) {
 		}
 	}()
 	n.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := n.buildEdge(); err != nil {
-		return nil, err
-	}
 	if err := n.buildHub(ctx); err != nil {
 		return nil, err
 	}
@@ -47,19 +50,26 @@ func buildNode(ctx context.Context, c *core) (n *node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("push: %w", err)
 	}
-	return n, nil
+	if err := n.buildDomain(); err != nil {
+		return nil, err
+	}
+	if err := n.buildEdge(); err != nil {
+		return nil, err
+	}
+	return n, n.mountRoutes()
 }
 
 // buildEdge builds the HTTP edge with its routes.
 func (n *node) buildEdge() error {
 	cfg, ready := n.cfg, readiness(n.pool)
 	edge, err := web.New(web.Config{
-		PublicURL:     cfg.PublicURL,
-		SecureCookies: cfg.PublicURL.Scheme == "https" || !isLoopbackHost(cfg.PublicURL.Hostname()),
-		HSTS:          cfg.TLSCert != "" || cfg.BehindProxy,
-		BehindProxy:   cfg.BehindProxy,
-		SessionIdle:   cfg.SessionIdle,
-		SessionMax:    cfg.SessionMax,
+		PublicURL:       cfg.PublicURL,
+		SecureCookies:   cfg.PublicURL.Scheme == "https" || !isLoopbackHost(cfg.PublicURL.Hostname()),
+		HSTS:            cfg.TLSCert != "" || cfg.BehindProxy,
+		BehindProxy:     cfg.BehindProxy,
+		SessionIdle:     cfg.SessionIdle,
+		SessionMax:      cfg.SessionMax,
+		EmergencyNumber: cfg.EmergencyNumber,
 	}, web.Deps{
 		Accounts:  n.accounts,
 		AccessLog: n.audit,
@@ -71,9 +81,47 @@ func (n *node) buildEdge() error {
 			return nil
 		},
 		Gatherer: n.reg,
+		Push:     n.push,
+		Crisis:   n.crisis,
+		Visits:   n.visits,
+		Meds:     n.meds,
+		Measures: n.measures,
+		Records:  n.records,
+		Video:    n.video,
 	})
 	n.edge = edge
 	return err
+}
+
+// mountRoutes mounts the services that bring their own HTTP handlers on
+// the edge: the hub, chat attachments and the FHIR API.
+func (n *node) mountRoutes() error {
+	n.edge.Handle("GET /ws", n.hub)
+	attachments := http.StripPrefix("/api/chat", n.chat.AttachmentHandler(func(r *http.Request) (chat.Actor, error) {
+		u, ok := web.CurrentUser(r)
+		if !ok {
+			return chat.Actor{}, fault.New(fault.Unauthenticated, "sign in first")
+		}
+		return chat.Actor{UserID: u.ID, Role: string(u.Role)}, nil
+	}))
+	n.edge.Handle("POST /api/chat/conversations/{conversation}/attachments", n.edge.RequireUser(attachments))
+	n.edge.Handle("GET /api/chat/attachments/{id}", n.edge.RequireUser(attachments))
+	f, err := fhir.New(fhir.Deps{
+		Accounts: n.accounts, Visits: n.visits, Meds: n.meds, Measures: n.measures, Records: n.records,
+		Messages: fhirMessages{chat: n.chat, accounts: n.accounts},
+		Audit:    n.audit,
+		Actor: func(r *http.Request) (account.Actor, bool) {
+			u, ok := web.CurrentUser(r)
+			return u.Actor, ok
+		},
+		BaseURL: strings.TrimSuffix(n.cfg.PublicURL.String(), "/") + "/fhir",
+		Logger:  n.log,
+	})
+	if err != nil {
+		return fmt.Errorf("fhir: %w", err)
+	}
+	n.edge.Handle("GET /fhir/", n.edge.RequireUser(http.StripPrefix("/fhir", f)))
+	return nil
 }
 
 // buildHub builds the WebSocket hub at /ws: in-process fan-out on one
@@ -104,7 +152,6 @@ func (n *node) buildHub(ctx context.Context) error {
 	}
 	n.hub = hub
 	n.reg.MustRegister(hub.Collectors()...)
-	n.edge.Handle("GET /ws", hub)
 	return nil
 }
 
@@ -125,6 +172,8 @@ func (n *node) runBackground(ctx context.Context, start func(name string, run fu
 	start("session-purge", func(ctx context.Context) error {
 		return every(ctx, time.Hour, n.accounts.Purge, func(err error) { n.log.Warn("session purge failed", "err", err) })
 	})
+	start("crisis-deadlines", n.crisis.Driver(crisis.DriverOptions{}).Run)
+	start("waitlist-offers", func(ctx context.Context) error { return n.visits.RunExpiry(ctx, 0) })
 	if err := n.push.Start(ctx); err != nil {
 		return fmt.Errorf("push: start reminder workers: %w", err)
 	}
@@ -138,6 +187,7 @@ func (n *node) shutdown(ctx context.Context) {
 	if err := n.hub.Shutdown(ctx); err != nil {
 		n.log.Warn("hub shutdown", "err", err)
 	}
+	n.closeDomain(ctx)
 	if err := n.push.Stop(ctx); err != nil {
 		n.log.Warn("push: stop", "err", err)
 	}
@@ -145,6 +195,10 @@ func (n *node) shutdown(ctx context.Context) {
 
 // close releases what buildNode opened (not the core).
 func (n *node) close() {
+	if n.sfu != nil {
+		n.sfu.Close()
+		n.sfu = nil
+	}
 	if n.redis != nil {
 		n.redis.Close()
 	}

@@ -32,6 +32,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		"DATABASE_URL":    dbtest.URLFor(name),
 		"HAVEN_DATA_DIR":  t.TempDir(),
 		"HAVEN_LOG_LEVEL": "warn",
+		"HAVEN_MEDIA_UDP": "127.0.0.1:0",
 	}}
 }
 
