@@ -43,7 +43,7 @@ var notices = map[Kind]notice{
 	KindAppointment:   {"You have an upcoming appointment in Haven", "/appointments", 'a'},
 	KindMedication:    {"You have a reminder in Haven", "/medications", 'd'},
 	KindQuestionnaire: {"You have a check-in waiting in Haven", "/questionnaires", 'q'},
-	KindCrisisAlert:   {"A crisis escalation needs a counselor now", "/crisis", 'c'},
+	KindCrisisAlert:   {"A crisis escalation needs a counselor now", "/console", 'c'},
 }
 
 // valid reports whether k is one of Kinds().

@@ -12,7 +12,7 @@ func TestPayloadsAreFixedTexts(t *testing.T) {
 		KindAppointment:   `{"title":"Haven","body":"You have an upcoming appointment in Haven","kind":"appointment","ref":"R","url":"/appointments"}`,
 		KindMedication:    `{"title":"Haven","body":"You have a reminder in Haven","kind":"medication","ref":"R","url":"/medications"}`,
 		KindQuestionnaire: `{"title":"Haven","body":"You have a check-in waiting in Haven","kind":"questionnaire","ref":"R","url":"/questionnaires"}`,
-		KindCrisisAlert:   `{"title":"Haven","body":"A crisis escalation needs a counselor now","kind":"crisis_alert","ref":"R","url":"/crisis"}`,
+		KindCrisisAlert:   `{"title":"Haven","body":"A crisis escalation needs a counselor now","kind":"crisis_alert","ref":"R","url":"/console"}`,
 	}
 	if len(want) != len(Kinds()) {
 		t.Fatalf("test covers %d kinds, package has %d", len(want), len(Kinds()))

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"haven/crisis"
 	"haven/portal/account"
 )
 
@@ -54,7 +55,25 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("seed demo clinic: %w", err)
 	}
 	printDemoLogins(stdout, cfg, secrets)
-	return serve(ctx, c, stdout)
+	return serve(ctx, c, stdout, seedDemoCare)
+}
+
+// seedDemoCare puts the demo's crisis counselors on call, so the crisis
+// button reaches someone at any hour of the demo.
+func seedDemoCare(ctx context.Context, n *node) error {
+	for _, p := range demoClinic {
+		if p.Role != account.RoleCounselor {
+			continue
+		}
+		acct, err := n.accounts.AccountByEmail(ctx, p.Email)
+		if err != nil {
+			return err
+		}
+		if err := n.crisis.SetSwitch(ctx, acct.ID, crisis.SwitchOn); err != nil {
+			return fmt.Errorf("put %s on call: %w", p.Email, err)
+		}
+	}
+	return nil
 }
 
 // seedDemo creates the demo accounts and care teams that are missing and

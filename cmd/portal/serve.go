@@ -22,14 +22,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer c.Close()
-	return serve(ctx, c, stdout)
+	return serve(ctx, c, stdout, nil)
 }
 
-// serve builds the node on top of the core services, listens, prints the
-// address it serves on, and shuts down gracefully when ctx ends: the
+// serve builds the node on top of the core services, runs built (when not
+// nil) on it before it listens, listens, prints the address it serves on, and shuts down gracefully when ctx ends: the
 // listener closes, in-flight requests finish, WebSocket clients are told to
 // reconnect, background work stops.
-func serve(ctx context.Context, c *core, stdout io.Writer) error {
+func serve(ctx context.Context, c *core, stdout io.Writer, built func(context.Context, *node) error) error {
 	ln, err := net.Listen("tcp", c.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.cfg.Listen, err)
@@ -44,6 +44,12 @@ func serve(ctx context.Context, c *core, stdout io.Writer) error {
 		return err
 	}
 	defer n.close()
+	if built != nil {
+		if err := built(ctx, n); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	srv := &http.Server{
 		Handler:           n.edge,
 		ReadHeaderTimeout: 10 * time.Second,
