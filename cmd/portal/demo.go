@@ -12,6 +12,9 @@ import (
 
 	"haven/crisis"
 	"haven/portal/account"
+	"haven/portal/measures"
+	"haven/portal/meds"
+	"haven/portal/visits"
 )
 
 // demoPerson is one seeded account of the demo clinic.
@@ -59,21 +62,86 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // seedDemoCare puts the demo's crisis counselors on call, so the crisis
-// button reaches someone at any hour of the demo.
+// button reaches someone at any hour of the demo, and gives the clinic
+// something to look at: visit types and weekday hours for each clinician,
+// and for each patient a questionnaire due and (for Maya) a medication.
+// Each piece is added only when its owner has none yet, so restarts do
+// not pile up copies.
 func seedDemoCare(ctx context.Context, n *node) error {
+	ids := map[string]int64{}
 	for _, p := range demoClinic {
-		if p.Role != account.RoleCounselor {
-			continue
-		}
 		acct, err := n.accounts.AccountByEmail(ctx, p.Email)
 		if err != nil {
 			return err
 		}
-		if err := n.crisis.SetSwitch(ctx, acct.ID, crisis.SwitchOn); err != nil {
-			return fmt.Errorf("put %s on call: %w", p.Email, err)
+		ids[p.Key] = acct.ID
+	}
+	for _, p := range demoClinic {
+		var err error
+		switch p.Role {
+		case account.RoleCounselor:
+			err = n.crisis.SetSwitch(ctx, ids[p.Key], crisis.SwitchOn)
+		case account.RoleClinician:
+			err = seedDemoSchedule(ctx, n, account.Actor{UserID: ids[p.Key], Role: p.Role})
+		case account.RolePatient:
+			err = seedDemoPatient(ctx, n, ids[p.Key], account.Actor{UserID: ids[p.Team[0]], Role: account.RoleClinician}, p.Key == "maya")
+		}
+		if err != nil {
+			return fmt.Errorf("demo care for %s: %w", p.Email, err)
 		}
 	}
 	return nil
+}
+
+// demoZone is the demo clinic's time zone.
+const demoZone = "America/New_York"
+
+// seedDemoSchedule gives a clinician two visit types and weekday hours.
+func seedDemoSchedule(ctx context.Context, n *node, clinician account.Actor) error {
+	types, err := n.visits.VisitTypes(ctx, clinician, clinician.UserID)
+	if err != nil || len(types) > 0 {
+		return err
+	}
+	for _, t := range []visits.VisitType{
+		{ClinicianID: clinician.UserID, Name: "Therapy session", Minutes: 50, Modality: visits.Video},
+		{ClinicianID: clinician.UserID, Name: "Check-in", Minutes: 25, Modality: visits.InPerson},
+	} {
+		if _, err := n.visits.AddVisitType(ctx, clinician, t); err != nil {
+			return err
+		}
+	}
+	av := visits.Availability{Zone: demoZone}
+	for d := time.Monday; d <= time.Friday; d++ {
+		av.Weekly = append(av.Weekly, visits.WeeklyHours{Weekday: d, Start: "09:00", End: "17:00"})
+	}
+	return n.visits.SetAvailability(ctx, clinician, clinician.UserID, av)
+}
+
+// seedDemoPatient assigns a PHQ-9 every two weeks (due now) and, when
+// withMedication, records a daily medication from the patient's first
+// clinician.
+func seedDemoPatient(ctx context.Context, n *node, patientID int64, clinician account.Actor, withMedication bool) error {
+	assigned, err := n.measures.Assignments(ctx, clinician, patientID)
+	if err != nil {
+		return err
+	}
+	if len(assigned) == 0 {
+		if _, err := n.measures.Assign(ctx, clinician, measures.AssignRequest{PatientID: patientID, Instrument: "phq9",
+			Due: time.Now(), Zone: demoZone, EveryDays: 14}); err != nil {
+			return err
+		}
+	}
+	if !withMedication {
+		return nil
+	}
+	current, err := n.meds.List(ctx, clinician, patientID)
+	if err != nil || len(current) > 0 {
+		return err
+	}
+	_, err = n.meds.Add(ctx, clinician, patientID, meds.MedicationInput{Name: "Sertraline", Dose: "50 mg",
+		Instructions: "Once a day with breakfast.", DailyTimes: []string{"08:00"}, Zone: demoZone,
+		Start: time.Now().AddDate(0, -1, 0).Format(time.DateOnly)})
+	return err
 }
 
 // seedDemo creates the demo accounts and care teams that are missing and
