@@ -27,16 +27,24 @@ func benchPush(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // benchCrisis measures raise→offer latency and how late escalations
-// re-route when a node dies (crisis.Bench), on a scratch database.
+// re-route when a node dies (crisis.Bench), on a scratch database; with
+// --console, the crisis button → counselor's socket through a running node
+// under chat load instead (benchConsole).
 func benchCrisis(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var o crisis.BenchOptions
+	var console bool
+	var co consoleOptions
 	c, done, err := benchCore(ctx, "bench crisis", args, getenv, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Escalations, "escalations", 200, "escalations to raise")
+		consoleFlags(fs, &console, &co)
 	})
 	if err != nil {
 		return err
 	}
 	defer done()
+	if console {
+		return benchConsole(ctx, c, stdout, co)
+	}
 	return crisis.Bench(ctx, c.pool, stdout, o)
 }
 
