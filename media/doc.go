@@ -21,4 +21,9 @@
 // pass decoded media.* frames to Room and Participant methods and receive
 // outgoing frames through the SignalSink they supply. The frames are written
 // down in FRAMES.md.
+//
+// Sessions (RegisterHandlers) serve those frames on the hub. With several
+// nodes (SessionsOptions.Redis) a session's room lives on the node that
+// opened it, and the other nodes relay the frames of their connections to
+// it (relay.go; FRAMES.md, "Several nodes").
 package media

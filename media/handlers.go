@@ -13,29 +13,39 @@ import (
 type Hub interface {
 	Router() *signaling.Router
 	OnDisconnect(fn func(c *signaling.Conn))
+	// Node is the hub's node id, which names this node to the others.
+	Node() string
+	// RelayConn makes the stand-in connection of a client connected to
+	// another node (used with SessionsOptions.Redis).
+	RelayConn(id signaling.Identity, connID string, send func(frame []byte) error) *signaling.Conn
 }
 
 // RegisterHandlers registers the media.* frame handlers of s on the hub's
 // router (FRAMES.md) and a disconnect hook: a participant whose WebSocket
 // closes keeps their place for the grace period, so a client that
-// reconnects and sends media.join with "resume" carries on. Call it once,
-// before the hub serves.
+// reconnects and sends media.join with "resume" carries on. With
+// SessionsOptions.Redis it also starts the relay between nodes: the frames
+// of a connection whose session's room is on another node are served
+// there (relay.go). Call it once, before the hub serves.
 func RegisterHandlers(hub Hub, s *Sessions) {
+	if s.rdb != nil {
+		s.relay = startRelay(s, hub)
+	}
 	r := hub.Router()
-	r.HandleFunc(FrameJoin, s.handleJoin)
-	r.HandleFunc(FrameLeave, s.handleLeave)
-	r.HandleFunc(FrameOffer, s.handleOffer)
-	r.HandleFunc(FrameAnswer, s.handleAnswer)
-	r.HandleFunc(FrameCandidate, s.handleCandidate)
-	r.HandleFunc(FrameRestart, s.handleRestart)
-	r.HandleFunc(FrameLayer, s.handleLayer)
-	r.HandleFunc(FrameAdmit, s.handleAdmit)
-	r.HandleFunc(FrameDecline, s.handleDecline)
-	r.HandleFunc(FrameMute, s.handleMute)
-	r.HandleFunc(FrameUnmute, s.handleUnmute)
-	r.HandleFunc(FrameRemove, s.handleRemove)
-	r.HandleFunc(FrameEnd, s.handleEnd)
-	hub.OnDisconnect(s.disconnected)
+	r.HandleFunc(FrameJoin, s.serveJoin)
+	r.HandleFunc(FrameLeave, s.routed(s.handleLeave))
+	r.HandleFunc(FrameOffer, s.routed(s.handleOffer))
+	r.HandleFunc(FrameAnswer, s.routed(s.handleAnswer))
+	r.HandleFunc(FrameCandidate, s.routed(s.handleCandidate))
+	r.HandleFunc(FrameRestart, s.routed(s.handleRestart))
+	r.HandleFunc(FrameLayer, s.routed(s.handleLayer))
+	r.HandleFunc(FrameAdmit, s.routed(s.handleAdmit))
+	r.HandleFunc(FrameDecline, s.routed(s.handleDecline))
+	r.HandleFunc(FrameMute, s.routed(s.handleMute))
+	r.HandleFunc(FrameUnmute, s.routed(s.handleUnmute))
+	r.HandleFunc(FrameRemove, s.routed(s.handleRemove))
+	r.HandleFunc(FrameEnd, s.routed(s.handleEnd))
+	hub.OnDisconnect(s.connClosed)
 }
 
 // actorOf is the account actor behind a connection.
@@ -60,7 +70,7 @@ func (s *Sessions) handleJoin(ctx context.Context, req *signaling.Request) error
 	if err != nil {
 		return err
 	}
-	ls, err := s.liveFor(rec)
+	ls, err := s.liveFor(ctx, rec)
 	if err != nil {
 		return err
 	}

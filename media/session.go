@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"haven/portal/account"
 	"haven/portal/fault"
@@ -69,14 +70,29 @@ type SessionsOptions struct {
 	Now func() time.Time
 	// Logger receives ids only (default slog.Default()).
 	Logger *slog.Logger
+	// Redis, when set (several nodes), records which node hosts each open
+	// session's room and relays there the media.* frames of clients
+	// connected to another node (FRAMES.md, "Several nodes"); the relay
+	// starts in RegisterHandlers and stops in Close. Nil: one node.
+	Redis *redis.Client
+	// Prefix starts the relay's Redis keys and channels (default
+	// "haven:"); the nodes of a deployment share it.
+	Prefix string
+
+	// relayEvery is how often the relay refreshes this node's room claims
+	// and checks that the nodes it serves stand-ins for are listening
+	// (default relayDefaultEvery); tests shorten it.
+	relayEvery time.Duration
 }
 
 // Sessions are video sessions: who may join which room, the waiting room
 // held at the hub, host controls, and the summary stored when a session
 // ends. A session belongs to a video visit or is ad hoc (a clinician or
-// counselor with patients they have access to). Its room lives on this
-// node's SFU; the signaling connections of its participants must reach
-// this node. Sessions are safe for concurrent use.
+// counselor with patients they have access to). Its room lives on one
+// node's SFU: with one node, this one; with several (SessionsOptions.Redis)
+// the node that opened it first, to which the others relay the frames of
+// its participants connected to them (relay.go). Sessions are safe for
+// concurrent use.
 type Sessions struct {
 	sfu    *SFU
 	pool   *pgxpool.Pool
@@ -87,6 +103,13 @@ type Sessions struct {
 	grace  time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+
+	rdb        *redis.Client // nil: one node
+	prefix     string
+	relayEvery time.Duration
+	// relay is set by RegisterHandlers before the hub serves when rdb is
+	// set, and read without a lock after.
+	relay *relay
 
 	// mu guards live, conns and the members of every live session. It is
 	// never held while calling a Room or Participant method, which may
@@ -103,8 +126,14 @@ func NewSessions(o SessionsOptions) (*Sessions, error) {
 	}
 	s := &Sessions{
 		sfu: o.SFU, pool: o.Pool, access: o.Access, visits: o.Visits, dir: o.Directory, notify: o.Notifier,
-		grace: o.Grace, now: o.Now, log: o.Logger,
+		grace: o.Grace, now: o.Now, log: o.Logger, rdb: o.Redis, prefix: o.Prefix, relayEvery: o.relayEvery,
 		live: map[string]*liveSession{}, conns: map[connKey]*member{},
+	}
+	if s.prefix == "" {
+		s.prefix = "haven:"
+	}
+	if s.relayEvery <= 0 {
+		s.relayEvery = relayDefaultEvery
 	}
 	if s.grace <= 0 {
 		s.grace = DefaultGrace
@@ -145,7 +174,24 @@ var (
 	// ErrHostRole refuses an ad hoc session started by someone other than
 	// a clinician or counselor.
 	ErrHostRole = fault.New(fault.Forbidden, "Only clinicians and counselors can start a video session.")
+	// ErrRelayUnavailable refuses a frame for a session whose room is on
+	// another node that does not answer (it stopped, or Redis is down):
+	// the client tries again; once the room's claim lapses, a join opens
+	// the room afresh.
+	ErrRelayUnavailable = &fault.Error{Code: fault.Unavailable, RetryAfter: 5 * time.Second,
+		Message: "The video session cannot be reached right now. Please try again in a moment."}
 )
+
+// Close stops the relay between nodes (with SessionsOptions.Redis): the
+// stand-ins of clients connected to other nodes are closed and nothing
+// more is relayed. Call it after the hub has shut down; rooms stay open
+// until SFU.Close, and release their claims then. Close is idempotent and
+// a no-op with one node.
+func (s *Sessions) Close() {
+	if s.relay != nil {
+		s.relay.close()
+	}
+}
 
 // Session kinds.
 const (

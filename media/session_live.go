@@ -86,11 +86,29 @@ func durableFrame(t string) bool {
 }
 
 // liveFor returns the live session of rec, opening its room when needed.
-func (s *Sessions) liveFor(rec record) (*liveSession, error) {
+// With several nodes the room is opened only after this node claimed the
+// session (relay.claim); when another node holds it, the error is an
+// *ownedElsewhere naming that node.
+func (s *Sessions) liveFor(ctx context.Context, rec record) (*liveSession, error) {
 	s.mu.Lock()
 	if ls := s.live[rec.id]; ls != nil && !ls.closed {
 		s.mu.Unlock()
 		return ls, nil
+	}
+	s.mu.Unlock()
+	if s.relay != nil {
+		owner, err := s.relay.claim(ctx, rec.id)
+		if err != nil {
+			return nil, err
+		}
+		if owner != s.relay.node {
+			return nil, &ownedElsewhere{node: owner}
+		}
+	}
+	s.mu.Lock()
+	if ls := s.live[rec.id]; ls != nil && !ls.closed {
+		s.mu.Unlock()
+		return ls, nil // opened by a racing join while claiming
 	}
 	ls := &liveSession{rec: rec, members: map[string]*member{}, admitted: map[string]bool{}}
 	room, err := s.sfu.OpenRoom(rec.id, RoomOptions{WaitingRoom: true, OnClose: func(sum RoomSummary) {
@@ -103,22 +121,24 @@ func (s *Sessions) liveFor(rec record) (*liveSession, error) {
 	ls.room = room
 	s.live[rec.id] = ls
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	mctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := s.pool.Exec(ctx, sqlMarkOpened, rec.id, s.now()); err != nil {
+	if _, err := s.pool.Exec(mctx, sqlMarkOpened, rec.id, s.now()); err != nil {
 		s.log.Warn("mark session opened", "session", rec.id, "err", err)
 	}
 	return ls, nil
 }
 
 // finish forgets a live session whose room closed and stores its summary;
-// waiting guests get media.ended. A room closed by SFU.Close (shutdown)
+// waiting guests get media.ended and, with several nodes, the node's claim
+// on the session is released. A room closed by SFU.Close (shutdown)
 // leaves the session open for a rejoin after the restart.
 func (s *Sessions) finish(ls *liveSession, sum RoomSummary) {
 	s.mu.Lock()
 	if s.live[ls.rec.id] == ls {
 		delete(s.live, ls.rec.id)
 	}
+	reopened := s.live[ls.rec.id] != nil
 	ls.closed = true
 	var waiting []*member
 	for _, m := range ls.members {
@@ -130,6 +150,9 @@ func (s *Sessions) finish(ls *liveSession, sum RoomSummary) {
 	s.mu.Unlock()
 	for _, m := range waiting {
 		m.sink.Signal(Frame{Type: FrameEnded, Data: EndedEvent{Reason: sum.Reason}})
+	}
+	if s.relay != nil && !reopened {
+		s.relay.release(ls.rec.id)
 	}
 	reason := sum.Reason
 	if reason == "shutdown" {

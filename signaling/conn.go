@@ -23,6 +23,7 @@ var ErrClosed = fault.New(fault.Unavailable, "connection closed")
 type Conn struct {
 	hub     *Hub
 	ws      *websocket.Conn
+	relay   func(frame []byte) error // a relay connection's transport (Hub.RelayConn); nil with ws
 	id      string
 	ident   Identity
 	created time.Time

@@ -88,27 +88,16 @@ func (c *Conn) serve(data []byte) {
 	}
 }
 
-// serveRouted runs the registered handler for f and answers it.
+// serveRouted runs the registered handler for f and answers it
+// (Router.Serve), once the client has said hello.
 func (c *Conn) serveRouted(f Frame) {
 	if !c.helloed.Load() {
 		c.pushControl(encodeError(f.ID, WireError{Code: CodeHelloRequired, Message: "send hello first"}), false)
 		return
 	}
-	h := c.hub.router.lookup(f.Type)
-	if h == nil {
-		c.pushControl(encodeError(f.ID, WireError{Code: CodeUnknownType, Message: "unknown frame type"}), false)
-		return
-	}
 	ctx, cancel := context.WithTimeout(c.ctx, c.hub.opts.HandlerTimeout)
 	defer cancel()
-	req := &Request{Conn: c, Type: f.Type, ID: f.ID, Data: f.Data}
-	if err := c.call(ctx, h, req); err != nil {
-		c.answerError(ctx, f, err)
-		return
-	}
-	if !req.replied && f.ID != "" {
-		_ = c.sendFrame(ctx, encodeFrame(f.Type+".ok", f.ID, nil))
-	}
+	c.hub.router.Serve(ctx, c, f)
 }
 
 // call runs a handler, turning a panic into an error.

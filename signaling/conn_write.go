@@ -39,7 +39,8 @@ func (c *Conn) writeLoop() {
 	}
 }
 
-// writeBatch writes frames under one WriteTimeout. Unless the batch is the
+// writeBatch writes frames (a relay connection hands them to its send
+// function instead) under one WriteTimeout. Unless the batch is the
 // last one (closing), it stops early when the connection starts closing: the
 // rest is written as the last batch, or dropped for a slow consumer.
 func (c *Conn) writeBatch(batch [][]byte, closing bool) error {
@@ -50,6 +51,12 @@ func (c *Conn) writeBatch(batch [][]byte, closing bool) error {
 			c.requeue(batch[i:])
 			return nil
 		}
+		if c.relay != nil {
+			if err := c.relay(f); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := c.ws.Write(ctx, websocket.MessageText, f); err != nil {
 			return err
 		}
@@ -59,8 +66,12 @@ func (c *Conn) writeBatch(batch [][]byte, closing bool) error {
 }
 
 // finish closes the WebSocket with the recorded code: with a close handshake
-// (bounded by the library to a few seconds), or at once for codeAbort.
+// (bounded by the library to a few seconds), or at once for codeAbort. A
+// relay connection has no WebSocket to close.
 func (c *Conn) finish() {
+	if c.relay != nil {
+		return
+	}
 	c.mu.Lock()
 	code, reason := c.code, c.reason
 	c.mu.Unlock()

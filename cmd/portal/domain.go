@@ -106,7 +106,8 @@ func (n *node) buildVideo() (err error) {
 		return fmt.Errorf("video: %w", err)
 	}
 	d.video, err = media.NewSessions(media.SessionsOptions{SFU: d.sfu, Pool: c.pool, Access: c.accounts,
-		Visits: d.visits, Directory: c.accounts, Notifier: n.hub, Logger: c.log})
+		Visits: d.visits, Directory: c.accounts, Notifier: n.hub, Logger: c.log,
+		Redis: n.redis, Prefix: "haven:"}) // nil Redis: one node, no relay
 	if err != nil {
 		return fmt.Errorf("video sessions: %w", err)
 	}
@@ -114,9 +115,12 @@ func (n *node) buildVideo() (err error) {
 	return nil
 }
 
-// closeDomain stops the chat committers once the hub has shut down; the
-// media sockets are released by close.
+// closeDomain stops the video relay and the chat committers once the hub
+// has shut down; the media sockets are released by close.
 func (n *node) closeDomain(ctx context.Context) {
+	if n.video != nil {
+		n.video.Close() // stops relaying video signaling between nodes
+	}
 	if n.chat != nil {
 		if err := n.chat.Close(ctx); err != nil {
 			n.log.Warn("chat: close", "err", err)

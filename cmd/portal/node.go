@@ -195,6 +195,9 @@ func (n *node) shutdown(ctx context.Context) {
 
 // close releases what buildNode opened (not the core).
 func (n *node) close() {
+	if n.video != nil {
+		n.video.Close() // idempotent: shutdown may have stopped it already
+	}
 	if n.sfu != nil {
 		n.sfu.Close()
 		n.sfu = nil
