@@ -19,7 +19,7 @@ func (s *Server) routes() {
 
 	// The UI shell: one page for every app path, hashed assets, and the
 	// root files browsers look for.
-	for _, p := range []string{"/{$}", "/signin", "/mfa", "/mfa/setup", "/invite", "/home", "/settings"} {
+	for _, p := range []string{"/{$}", "/signin", "/mfa", "/mfa/setup", "/invite", "/home", "/settings", "/messages", "/chat", "/inbox"} {
 		s.Handle("GET "+p, http.HandlerFunc(s.handlePage))
 	}
 	s.Handle("GET /assets/{bundle}/{path...}", http.HandlerFunc(s.handleAsset))

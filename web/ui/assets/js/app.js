@@ -27,6 +27,9 @@ import { notesView } from './views/records-notes.js';
 import { chartView } from './views/records-chart.js';
 import { videoView } from './views/video.js';
 import { videoStartView } from './views/video-start.js';
+import { messagesView } from './views/chat-messages.js';
+import { chatView } from './views/chat.js';
+import { inboxView } from './views/inbox.js';
 import { resync } from './push.js';
 
 // Each path here must also be served the shell by the server: see the page
@@ -58,6 +61,9 @@ route('/notes', notesView);
 route('/chart', chartView);
 route('/video', videoStartView);
 routePrefix('/video/', videoView);
+route('/messages', messagesView);
+route('/chat', chatView);
+route('/inbox', inboxView);
 
 whenSessionEnds((reason) => ended(reason));
 

@@ -10,6 +10,7 @@ export async function clinicianHome() {
     h('nav', { class: 'card care-links', 'aria-labelledby': 'work-h' },
       h('h2', { id: 'work-h' }, 'Your work'),
       h('ul', { class: 'link-list' },
+        h('li', {}, h('a', { href: '/inbox', id: 'inbox-link' }, 'Inbox')),
         h('li', {}, h('a', { href: '/my-day', id: 'my-day-link' }, 'My day')),
         h('li', {}, h('a', { href: '/availability', id: 'availability-link' }, 'Availability')),
         h('li', {}, h('a', { href: '/refills', id: 'refills-link' }, 'Refill requests')),

@@ -17,6 +17,7 @@ export async function patientHome(me) {
     h('nav', { class: 'card care-links', 'aria-labelledby': 'care-h' },
       h('h2', { id: 'care-h' }, 'Your care'),
       h('ul', { class: 'link-list' },
+        h('li', {}, h('a', { href: '/messages', id: 'messages-link' }, 'Messages')),
         h('li', {}, h('a', { href: '/appointments', id: 'appointments-link' }, 'Appointments')),
         h('li', {}, h('a', { href: '/medications', id: 'medications-link' }, 'Medications')),
         h('li', {}, h('a', { href: '/questionnaires', id: 'questionnaires-link' }, 'Questionnaires')),

@@ -1,0 +1,87 @@
+// Names of the people in conversations. Chat frames carry user ids only;
+// names come from the pages' own APIs: a patient's care team, a
+// clinician's patients, and (when a colleague appears) a patient's care
+// team. Whatever cannot be named is called by role.
+
+import { api } from '../api.js';
+
+const known = new Map(); // user id → display name, for this page load
+const asked = new Set(); // what was already fetched (or refused)
+
+// fetchOnce runs the named fetch once per page load; failures (a role
+// without access) leave the role-based fallbacks in place.
+async function fetchOnce(key, fn) {
+  if (asked.has(key)) {
+    return;
+  }
+  asked.add(key);
+  try {
+    await fn();
+  } catch {
+    // not ours to see: fall back to roles
+  }
+}
+
+function learn(people) {
+  for (const p of people || []) {
+    if (p && p.id && p.display_name) {
+      known.set(p.id, p.display_name);
+    }
+  }
+}
+
+// learnNames gathers the names a user needs to read conversations of the
+// given patients; staffIds are staff user ids that should be named (a
+// colleague's message, an assignee).
+export async function learnNames(me, patients = [], staffIds = []) {
+  known.set(me.id, me.display_name);
+  if (me.role === 'patient') {
+    await fetchOnce('team:' + me.id, async () => learn((await api('GET', `/api/patients/${me.id}/care-team`)).members));
+    return;
+  }
+  if (me.role === 'clinician') {
+    await fetchOnce('patients', async () => learn((await api('GET', '/api/me/patients')).patients));
+  }
+  if (staffIds.some((id) => !known.has(id))) {
+    await Promise.all(patients.map((p) => fetchOnce('team:' + p, async () => learn((await api('GET', `/api/patients/${p}/care-team`)).members))));
+  }
+}
+
+// nameOf is a user's name, or what they are by role ("Patient",
+// "Crisis counselor", "Care team member").
+export function nameOf(user, { role = 'staff', kind = '' } = {}) {
+  if (known.has(user)) {
+    return known.get(user);
+  }
+  if (role === 'patient') {
+    return 'Patient';
+  }
+  return kind === 'crisis' ? 'Crisis counselor' : 'Care team member';
+}
+
+// careTeamOf returns the patient's care team as [{id, display_name}] (for
+// starting a conversation with one clinician).
+export async function careTeamOf(patientId) {
+  const { members } = await api('GET', `/api/patients/${patientId}/care-team`);
+  learn(members);
+  return members;
+}
+
+// conversationTitle names a conversation from where the viewer stands: for
+// the patient, who they talk to; for staff, the patient.
+export function conversationTitle(me, summary) {
+  if (!summary) {
+    return 'Conversation';
+  }
+  if (me.role === 'patient') {
+    if (summary.kind === 'team') {
+      return 'Your care team';
+    }
+    if (summary.kind === 'crisis') {
+      return 'Crisis counselor';
+    }
+    const staff = (summary.participants || []).find((p) => p.role === 'staff');
+    return staff ? nameOf(staff.user, { role: 'staff' }) : 'Your clinician';
+  }
+  return nameOf(summary.patient, { role: 'patient' });
+}
