@@ -16,7 +16,7 @@ type RaiseRequest struct {
 	Severity  Severity // Low, Medium or High
 	Source    Source
 	// TriggerRef points at what triggered it, never its text:
-	// "message:<conversation>:<seq>", "rule:N002@v1", "measure:phq9:<id>",
+	// "message:<conversation>:<seq>", "rule:N002@v2", "measure:phq9:<id>",
 	// "conversation:<id>" for a clinician's manual escalation, "button:".
 	TriggerRef string
 	// RaisedBy is the user who raised it: the patient for the button, the

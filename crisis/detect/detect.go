@@ -15,7 +15,7 @@ import "strconv"
 
 // Version names the phrase list compiled into this package
 // (phrases_<Version>.txt). Every Result carries it.
-const Version = "v1"
+const Version = "v2"
 
 // Result is what Detect found. It never contains any of the message's text.
 type Result struct {
@@ -27,7 +27,7 @@ type Result struct {
 }
 
 // Ref returns a reference to the rule for storing with an escalation
-// ("rule:N002@v1"), or "" when nothing was found.
+// ("rule:N002@v2"), or "" when nothing was found.
 func (r Result) Ref() string {
 	if r.Rule == "" {
 		return ""
@@ -43,7 +43,7 @@ type Detector struct {
 // New returns a detector for the embedded phrase list of Version. It panics
 // only if the embedded list is malformed, which the package tests rule out.
 func New() *Detector {
-	t, err := parseTable(phrasesV1)
+	t, err := parseTable(phrasesCurrent)
 	if err != nil {
 		panic("detect: " + err.Error())
 	}

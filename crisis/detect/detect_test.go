@@ -43,6 +43,8 @@ func TestDetectPositivesPerCategory(t *testing.T) {
 		{"been stockpiling pills for weeks", High, Means},
 		{"there's a bottle of pills next to me", Medium, Means},
 		{"I saved up my pills", High, Means},
+		{"I have the pills saved up and I'm going to take them tonight", High, Means}, // v2
+		{"been hoarding my pills", High, Means},                                       // v2
 		{"I keep thinking about suicide", Medium, Ideation},
 		{"i feel suicidal", Medium, Ideation},
 		{"I wish I was dead", Medium, Ideation},
@@ -205,7 +207,7 @@ func TestHigherRuleWinsOverNegatedOne(t *testing.T) {
 }
 
 func TestPhraseListParses(t *testing.T) {
-	tb, err := parseTable(phrasesV1)
+	tb, err := parseTable(phrasesCurrent)
 	if err != nil {
 		t.Fatal(err)
 	}

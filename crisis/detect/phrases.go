@@ -7,8 +7,11 @@ import (
 	"strings"
 )
 
-//go:embed phrases_v1.txt
-var phrasesV1 string
+// phrasesCurrent is the phrase list in use (Version); earlier lists stay
+// in the package as the record of what older results were matched with.
+//
+//go:embed phrases_v2.txt
+var phrasesCurrent string
 
 // rule is one line of the phrase list, normalised.
 type rule struct {
@@ -32,7 +35,7 @@ type table struct {
 var ruleIDRE = regexp.MustCompile(`^[A-Z][0-9]{3}$`)
 
 // parseTable reads a phrase list in the format documented at the top of
-// phrases_v1.txt. Every rule must normalise to at least one letter and ids
+// phrases_v2.txt. Every rule must normalise to at least one letter and ids
 // must be unique.
 func parseTable(src string) (*table, error) {
 	t := &table{unigrams: map[string][]string{}, bigrams: map[[2]string]string{}}
