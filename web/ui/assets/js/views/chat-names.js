@@ -30,6 +30,14 @@ function learn(people) {
   }
 }
 
+// rememberName keeps a name another page of this load was shown, such as
+// the patient of the crisis request the console shows its counselor (a
+// counselor can read no patient list, so the conversation page could
+// otherwise only say "Patient").
+export function rememberName(id, displayName) {
+  learn([{ id, display_name: displayName }]);
+}
+
 // learnNames gathers the names a user needs to read conversations of the
 // given patients; staffIds are staff user ids that should be named (a
 // colleague's message, an assignee).

@@ -5,6 +5,7 @@
 
 import { api } from '../api.js';
 import { button, errorBox, h, timeEl } from '../dom.js';
+import { rememberName } from './chat-names.js';
 import { planBody } from './crisis-plan.js';
 import { conversationHref } from './crisis-request.js';
 import { resolveForm } from './console-resolve.js';
@@ -24,6 +25,7 @@ export function contextPanel({ onResolved }) {
     try {
       const c = await api('GET', `/api/crisis/${id}`);
       shownID = id;
+      rememberName(c.patient.id, c.patient.display_name); // for the crisis conversation's page
       node.querySelector('h2').textContent = `Request ${id}: ${c.patient.display_name}`;
       body.replaceChildren(...render(c, () => open(id, { focus: false }), () => {
         shownID = 0;
