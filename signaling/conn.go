@@ -50,6 +50,10 @@ type Conn struct {
 
 	helloed atomic.Bool // at least one hello completed
 	pinging atomic.Bool // a ping is waiting for its pong
+	// lastRead is when the reader last read a frame (Unix ns): a client
+	// whose frames are still arriving is alive even when its pong waits
+	// behind them (see ping).
+	lastRead atomic.Int64
 
 	// Used by the reader goroutine only.
 	rate, strikes bucket

@@ -21,6 +21,7 @@ func (c *Conn) readLoop() {
 			return
 		}
 		c.hub.stats.framesIn.Add(1)
+		c.lastRead.Store(time.Now().UnixNano())
 		if c.isClosing() {
 			return
 		}

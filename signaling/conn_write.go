@@ -140,11 +140,20 @@ func (c *Conn) nextTick(now time.Time) time.Duration {
 }
 
 // ping sends one WebSocket ping and drops the connection when no pong
-// arrives within PongTimeout.
+// arrives within PongTimeout, unless frames kept arriving meanwhile: the
+// library reads a pong only when the reader reaches it, so behind a queue of
+// frames whose handlers are slow (an overloaded database) a live client's
+// pong can be late. Such a client is kept, and pinged again next tick; one
+// that sent nothing and answered nothing is gone.
 func (c *Conn) ping() {
+	sent := time.Now().UnixNano()
 	ctx, cancel := context.WithTimeout(c.ctx, c.hub.opts.PongTimeout)
 	defer cancel()
 	if err := c.ws.Ping(ctx); err != nil && c.ctx.Err() == nil {
+		if c.lastRead.Load() >= sent {
+			c.hub.stats.pingsBusy.Add(1)
+			return
+		}
 		c.hub.stats.pingTimeouts.Add(1)
 		c.hub.log.Debug("signaling: ping unanswered", "conn", c.id)
 		c.terminate(codeAbort, "")

@@ -3,6 +3,7 @@ package signaling
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -71,5 +72,41 @@ func TestSessionEnd(t *testing.T) {
 	c.hello()
 	if code := c.closeStatus(); code != CloseUnauthenticated {
 		t.Errorf("expired session closed with %v, want %v", code, CloseUnauthenticated)
+	}
+}
+
+// TestSlowHandlersDoNotDropABusyClient: a client whose frames queue behind
+// slow handlers (an overloaded database) answers pings only when the reader
+// reaches them, after its frames; it is alive, since its frames keep
+// arriving, and must not be dropped for a late pong.
+func TestSlowHandlersDoNotDropABusyClient(t *testing.T) {
+	checkGoroutines(t)
+	r := NewRouter()
+	r.HandleFunc("test.slow", func(ctx context.Context, req *Request) error {
+		time.Sleep(60 * time.Millisecond)
+		return nil
+	})
+	n := startNode(t, Options{Router: r, PingInterval: 50 * time.Millisecond, PongTimeout: 100 * time.Millisecond,
+		HandlerTimeout: time.Second, Rate: 1000, Burst: 1000})
+	c := dial(t, n, 1)
+	c.hello()
+	const frames = 20 // 1.2 s of handler time, many ping periods
+	for i := range frames {
+		c.send("test.slow", "s"+strconv.Itoa(i), nil)
+	}
+	for i := range frames {
+		f, err := c.tryRead(10 * time.Second)
+		if err != nil {
+			t.Fatalf("answer %d: %v (ping timeouts %d)", i, err, n.hub.stats.pingTimeouts.Load())
+		}
+		if f.Type != "test.slow.ok" || f.ID != "s"+strconv.Itoa(i) {
+			t.Fatalf("answer %d = %s %s, want test.slow.ok s%d", i, f.Type, f.ID, i)
+		}
+	}
+	if got := n.hub.stats.pingTimeouts.Load(); got != 0 {
+		t.Fatalf("a busy client was dropped %d times for a late pong", got)
+	}
+	if n.hub.stats.pingsBusy.Load() == 0 {
+		t.Fatal("no late pong was forgiven: the test did not exercise the busy path")
 	}
 }

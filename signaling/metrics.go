@@ -16,6 +16,7 @@ type stats struct {
 	resyncs      atomic.Uint64
 	rateLimited  atomic.Uint64
 	pingTimeouts atomic.Uint64
+	pingsBusy    atomic.Uint64
 }
 
 // Collectors returns the hub's Prometheus collectors, to be registered by
@@ -29,6 +30,7 @@ type stats struct {
 //	haven_ws_resyncs_total                counter resync frames sent
 //	haven_ws_rate_limited_total           counter client frames refused by the rate limit
 //	haven_ws_ping_timeouts_total          counter connections dropped for an unanswered ping
+//	haven_ws_pings_late_busy_total        counter late pongs forgiven because frames kept arriving
 func (h *Hub) Collectors() []prometheus.Collector {
 	s := &h.stats
 	counter := func(name, help string, v *atomic.Uint64) prometheus.Collector {
@@ -45,5 +47,6 @@ func (h *Hub) Collectors() []prometheus.Collector {
 		counter("haven_ws_resyncs_total", "Resync frames sent after possible event loss.", &s.resyncs),
 		counter("haven_ws_rate_limited_total", "Client frames refused by the rate limit.", &s.rateLimited),
 		counter("haven_ws_ping_timeouts_total", "Connections dropped for an unanswered ping.", &s.pingTimeouts),
+		counter("haven_ws_pings_late_busy_total", "Late pongs forgiven because the client's frames kept arriving (slow handlers).", &s.pingsBusy),
 	}
 }

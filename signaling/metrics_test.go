@@ -30,7 +30,7 @@ func TestCollectors(t *testing.T) {
 			got[mf.GetName()] = m.GetCounter().GetValue()
 		}
 	}
-	if len(got) != 8 || got["haven_ws_connections"] != 1 || got["haven_ws_frames_received_total"] < 1 || got["haven_ws_frames_sent_total"] < 1 {
+	if len(got) != 9 || got["haven_ws_connections"] != 1 || got["haven_ws_frames_received_total"] < 1 || got["haven_ws_frames_sent_total"] < 1 {
 		t.Errorf("metrics = %v", got)
 	}
 }

@@ -35,11 +35,11 @@ type node struct {
 }
 
 // buildNode wires every component. Nothing is listening yet.
-func buildNode(ctx context.Context, c *core) (n *node, err error) {
-	n = &node{core: c, reg: prometheus.NewRegistry()}
+func buildNode(ctx context.Context, c *core) (_ *node, err error) {
+	n := &node{core: c, reg: prometheus.NewRegistry()}
 	defer func() {
 		if err != nil {
-			n.close()
+			n.close() // n, not the result: a failed build returns nil
 		}
 	}()
 	n.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -267,3 +267,15 @@ func TestUnknownCommandSaysSo(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestServeWithRedisUnreachableSaysSo: a node that cannot build (here Redis
+// is down) returns a clear error and releases what it opened, instead of
+// panicking or serving half a node.
+func TestServeWithRedisUnreachableSaysSo(t *testing.T) {
+	env := newTestEnv(t)
+	env.vars["REDIS_URL"] = "redis://127.0.0.1:1/0"
+	_, err := env.runCmd(t, "serve", "--listen", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis at 127.0.0.1:1") {
+		t.Fatalf("serve with Redis down: %v, want \"cannot reach Redis at 127.0.0.1:1\"", err)
+	}
+}
