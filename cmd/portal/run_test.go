@@ -242,6 +242,12 @@ func TestConfigIsValidatedWithClearMessages(t *testing.T) {
 		{"bad duration env", nil, map[string]string{"HAVEN_SESSION_IDLE": "soon"}, "want a duration"},
 		{"idle longer than max", []string{"--session-idle", "13h"}, nil, "idle must be at least 1m and no longer than the absolute limit"},
 		{"bad log level", []string{"--log-level", "loud"}, nil, "log level \"loud\""},
+		{"emergency number with letters", []string{"--emergency-number", "9-1-1"}, nil, "emergency number \"9-1-1\": digits only"},
+		{"reply expectation too short", []string{"--reply-expectation", "10s"}, nil, "reply expectation must be at least 1m"},
+		{"bad media port", []string{"--media-udp", "50000"}, nil, "media UDP address \"50000\": want host:port"},
+		{"bad media public ip", []string{"--media-public-ips", "203.0.113.5, clinic"}, nil, "media public IP \"clinic\" is not an IP address"},
+		{"turn without relay address", []string{"--turn-udp", ":3478"}, map[string]string{"HAVEN_TURN_SECRET": "0123456789abcdef"}, "--turn-udp needs --turn-public-ip"},
+		{"turn with a short secret", []string{"--turn-udp", ":3478", "--turn-public-ip", "203.0.113.5"}, map[string]string{"HAVEN_TURN_SECRET": "short"}, "HAVEN_TURN_SECRET of at least 16 characters"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
