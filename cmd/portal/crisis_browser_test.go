@@ -22,7 +22,7 @@ import (
 // console lists the request live, with its severity, source and wait (the
 // click → queue row time is logged, not asserted); he takes it, and Maya's
 // page names him. Both open the crisis conversation (his page names Maya,
-// hers calls him "Crisis counselor"); his message reaches her page live,
+// hers names him from her crisis request); his message reaches her page live,
 // her reply reaches his, and each sees the other read their message.
 // Neither page reloads along the
 // way; the crisis page at phone width and the console pass the
@@ -119,12 +119,12 @@ func TestCrisisButtonToCounselorInBrowser(t *testing.T) {
 	webtest.WaitJS(t, lee, `document.getElementById('chat-kind').textContent === 'Crisis conversation'
 		&& document.getElementById('chat-empty').hidden === false`)
 	webtest.Do(t, maya, chromedp.Click(chromedp.ID("crisis-conversation")))
-	webtest.WaitHeading(t, maya, "Crisis counselor")
+	webtest.WaitHeading(t, maya, "Jordan Lee")
 	webtest.WaitJS(t, maya, `location.pathname + location.search === '`+leeHref+`' && document.getElementById('chat-empty').hidden === false`)
 	hello, thanks := "I'm here with you, Maya.", "Thank you"
 	typeAndEnter(t, lee, hello)
-	webtest.WaitJS(t, maya, whoIs(hello, "Crisis counselor"))
-	webtest.WaitJS(t, maya, `document.getElementById('chat-announce').textContent === 'New message from Crisis counselor: ' + `+jsString(hello))
+	webtest.WaitJS(t, maya, whoIs(hello, "Jordan Lee"))
+	webtest.WaitJS(t, maya, `document.getElementById('chat-announce').textContent === 'New message from Jordan Lee: ' + `+jsString(hello))
 	webtest.WaitJS(t, lee, stateIs(hello, "Read"))
 	auditA11y(t, maya, "crisis conversation at 360 px")
 	typeAndEnter(t, maya, thanks)

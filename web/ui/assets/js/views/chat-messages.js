@@ -43,7 +43,7 @@ export async function messagesView() {
       const res = await store.conversations();
       const convs = res.conversations;
       await learnNames(me, [...new Set(convs.map((c) => c.patient))],
-        convs.flatMap((c) => (c.participants || []).filter((p) => p.role === 'staff').map((p) => p.user)));
+        convs.flatMap((c) => (c.participants || []).filter((p) => p.role === 'staff').map((p) => p.user)), convs);
       if (patient) {
         expectation.replaceChildren(expectationLine(res.reply_expectation_s) || '');
       }

@@ -40,11 +40,17 @@ export function rememberName(id, displayName) {
 
 // learnNames gathers the names a user needs to read conversations of the
 // given patients; staffIds are staff user ids that should be named (a
-// colleague's message, an assignee).
-export async function learnNames(me, patients = [], staffIds = []) {
+// colleague's message, an assignee). For a patient, summaries lets a
+// crisis conversation name its counselor, whom the patient's own crisis
+// request names (GET /api/crisis/mine) once one has joined.
+export async function learnNames(me, patients = [], staffIds = [], summaries = []) {
   known.set(me.id, me.display_name);
   if (me.role === 'patient') {
     await fetchOnce('team:' + me.id, async () => learn((await api('GET', `/api/patients/${me.id}/care-team`)).members));
+    const crisis = summaries.find((s) => s && s.kind === 'crisis');
+    if (crisis) {
+      await fetchOnce('crisis:' + crisis.conversation, async () => learnCounselor(crisis, await api('GET', '/api/crisis/mine')));
+    }
     return;
   }
   if (me.role === 'clinician') {
@@ -52,6 +58,15 @@ export async function learnNames(me, patients = [], staffIds = []) {
   }
   if (staffIds.some((id) => !known.has(id))) {
     await Promise.all(patients.map((p) => fetchOnce('team:' + p, async () => learn((await api('GET', `/api/patients/${p}/care-team`)).members))));
+  }
+}
+
+// learnCounselor names the staff member of a crisis conversation from the
+// patient's crisis request, when that request is this conversation's.
+function learnCounselor(summary, request) {
+  const staff = (summary.participants || []).find((p) => p.role === 'staff');
+  if (staff && request && request.counselor_name && request.conversation_ref === String(summary.conversation)) {
+    known.set(staff.user, request.counselor_name);
   }
 }
 
@@ -86,7 +101,8 @@ export function conversationTitle(me, summary) {
       return 'Your care team';
     }
     if (summary.kind === 'crisis') {
-      return 'Crisis counselor';
+      const counselor = (summary.participants || []).find((p) => p.role === 'staff');
+      return counselor && known.has(counselor.user) ? known.get(counselor.user) : 'Crisis counselor';
     }
     const staff = (summary.participants || []).find((p) => p.role === 'staff');
     return staff ? nameOf(staff.user, { role: 'staff' }) : 'Your clinician';

@@ -87,7 +87,7 @@ export async function chatView() {
         gone();
         return;
       }
-      await learnNames(me, [s.patient], (s.participants || []).filter((p) => p.role === 'staff').map((p) => p.user));
+      await learnNames(me, [s.patient], (s.participants || []).filter((p) => p.role === 'staff').map((p) => p.user), [s]);
       heading.textContent = conversationTitle(me, s);
       document.title = `${heading.textContent} · Haven`;
       kindLine.textContent = me.role === 'patient' ? '' : kindText(s.kind);
