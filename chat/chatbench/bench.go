@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"haven/signaling/wsclient"
 )
 
 // Bench measures, against a running server (see BenchOptions):
@@ -56,7 +58,7 @@ func Bench(ctx context.Context, out io.Writer, opts BenchOptions) error {
 			return err
 		}
 		for _, c := range b.clinicians {
-			c.setOnMessage(nil)
+			c.OnFrame(ignoreFrame) // deliveries are timed on the node-1 connections now
 		}
 		b.sending(ctx, "phase 3: two nodes through Redis (sender on node 0, receiver on node 1)", remote)
 	}
@@ -68,10 +70,10 @@ type bench struct {
 	out   io.Writer
 	pop   population
 	mu    sync.Mutex
-	all   []*conn
+	all   []*wsclient.Client
 	convs []int64 // per pair
 
-	patients, clinicians []*conn
+	patients, clinicians []*wsclient.Client
 }
 
 func (b *bench) closeAll() {
@@ -79,7 +81,7 @@ func (b *bench) closeAll() {
 	all := b.all
 	b.mu.Unlock()
 	for _, c := range all {
-		c.close()
+		c.Close()
 	}
 }
 
@@ -130,8 +132,8 @@ func (b *bench) connections(ctx context.Context) error {
 }
 
 // dialMany connects every user to node, failing on the first error.
-func (b *bench) dialMany(ctx context.Context, node int, users []int64) ([]*conn, error) {
-	out := make([]*conn, len(users))
+func (b *bench) dialMany(ctx context.Context, node int, users []int64) ([]*wsclient.Client, error) {
+	out := make([]*wsclient.Client, len(users))
 	errs := make(chan error, len(users))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, b.o.DialWorkers)
@@ -157,19 +159,21 @@ func (b *bench) dialMany(ctx context.Context, node int, users []int64) ([]*conn,
 	return out, nil
 }
 
-// dial connects one user and says hello.
-func (b *bench) dial(ctx context.Context, node int, user int64) (*conn, error) {
+// dial connects one user and says hello. Frames other than answers are
+// ignored until sending sets a handler that times chat.message.
+func (b *bench) dial(ctx context.Context, node int, user int64) (*wsclient.Client, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	ws, err := b.o.Dial(dctx, node, user)
 	if err != nil {
 		return nil, fmt.Errorf("chatbench: dial user %d: %w", user, err)
 	}
-	c := newConn(ws)
+	c := wsclient.New(ws)
+	c.OnFrame(ignoreFrame)
 	b.mu.Lock()
 	b.all = append(b.all, c)
 	b.mu.Unlock()
-	if _, err := c.request(dctx, "hello", map[string]any{"protocol": 1}); err != nil {
+	if _, err := c.Request(dctx, "hello", map[string]any{"protocol": 1}); err != nil {
 		return nil, fmt.Errorf("chatbench: hello of user %d: %w", user, err)
 	}
 	return c, nil
@@ -179,7 +183,7 @@ func (b *bench) dial(ctx context.Context, node int, user int64) (*conn, error) {
 func (b *bench) openConversations(ctx context.Context) error {
 	b.convs = make([]int64, len(b.patients))
 	for i, p := range b.patients {
-		f, err := p.request(ctx, "chat.open", map[string]any{"kind": "direct", "clinician": b.pop.clinicians[i]})
+		f, err := p.Request(ctx, "chat.open", map[string]any{"kind": "direct", "clinician": b.pop.clinicians[i]})
 		if err != nil {
 			return fmt.Errorf("chatbench: open conversation: %w", err)
 		}
@@ -197,18 +201,21 @@ func (b *bench) openConversations(ctx context.Context) error {
 // sending runs one sending phase: every patient sends to its pair's
 // conversation at Rate/Pairs per second; receivers[i] is where pair i's
 // deliveries are timed.
-func (b *bench) sending(ctx context.Context, title string, receivers []*conn) {
+func (b *bench) sending(ctx context.Context, title string, receivers []*wsclient.Client) {
 	var sentAt, deliveredIDs sync.Map // client id → send time; client id → struct{}
 	var delivered, acked, failed atomic.Int64
 	var deliver, ack latencies
 	var ackedMu sync.Mutex
 	var ackedIDs []string
 	for _, r := range receivers {
-		r.setOnMessage(func(data json.RawMessage, at time.Time) {
+		r.OnFrame(func(f wsclient.Frame, at time.Time) {
+			if f.Type != "chat.message" {
+				return
+			}
 			var m struct {
 				ClientID string `json:"client_id"`
 			}
-			if json.Unmarshal(data, &m) != nil {
+			if json.Unmarshal(f.Data, &m) != nil {
 				return
 			}
 			if t, ok := sentAt.LoadAndDelete(m.ClientID); ok {
@@ -242,7 +249,7 @@ func (b *bench) sending(ctx context.Context, title string, receivers []*conn) {
 				wg.Add(1)
 				go func() { // acks arrive in order per connection; do not hold the schedule
 					defer wg.Done()
-					_, err := p.request(ctx, "chat.send", map[string]any{"conversation": b.convs[i], "client_id": id, "body": "bench message " + id})
+					_, err := p.Request(ctx, "chat.send", map[string]any{"conversation": b.convs[i], "client_id": id, "body": "bench message " + id})
 					if err != nil {
 						failed.Add(1)
 						return
@@ -279,3 +286,7 @@ func (b *bench) sending(ctx context.Context, title string, receivers []*conn) {
 	fmt.Fprintf(b.out, "  send->delivery latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; send->ack p50 %.1f ms, p99 %.1f ms\n",
 		ms(p50), ms(p99), ms(mx), ms(a50), ms(a99))
 }
+
+// ignoreFrame is the frame handler of a connection whose events are not
+// timed: it drops them (and so the client keeps none).
+func ignoreFrame(wsclient.Frame, time.Time) {}

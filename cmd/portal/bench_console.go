@@ -20,6 +20,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/jackc/pgx/v5"
 
+	"haven/signaling/wsclient"
 	"haven/web"
 )
 
@@ -139,7 +140,7 @@ type consoleBench struct {
 	load       *consoleLoad
 
 	mu      sync.Mutex
-	sockets []*consoleSocket
+	sockets []*wsclient.Client
 	pressed map[int64]time.Time         // escalation → when its press was sent
 	answer  []time.Duration             // press sent → POST answered
 	first   map[int64]time.Time         // escalation → first offer read on any counselor socket
@@ -160,7 +161,7 @@ type consoleUser struct {
 type consolePair struct {
 	patient, clinician consoleUser
 	conv               int64
-	ps, cs             *consoleSocket
+	ps, cs             *wsclient.Client
 }
 
 // sqlConsoleUsers inserts $3 users of role $2 and returns their ids.
@@ -234,7 +235,7 @@ func (b *consoleBench) setUp(ctx context.Context) error {
 		if p.cs, err = b.dial(ctx, p.clinician, b.load.receiver("p-")); err != nil {
 			return err
 		}
-		f, err := p.ps.request(ctx, "chat.open", map[string]any{"kind": "direct", "clinician": p.clinician.id})
+		f, err := p.ps.Request(ctx, "chat.open", map[string]any{"kind": "direct", "clinician": p.clinician.id})
 		if err != nil {
 			return fmt.Errorf("bench: open a conversation: %w", err)
 		}
@@ -252,8 +253,8 @@ func (b *consoleBench) setUp(ctx context.Context) error {
 
 // offerReader records, on counselor i's socket, when each offer was read,
 // and claims (then resolves) the escalations that fall to counselor i.
-func (b *consoleBench) offerReader(i int, u consoleUser) func(consoleFrame, time.Time) {
-	return func(f consoleFrame, at time.Time) {
+func (b *consoleBench) offerReader(i int, u consoleUser) func(wsclient.Frame, time.Time) {
+	return func(f wsclient.Frame, at time.Time) {
 		if f.Type != "crisis.offer" {
 			return
 		}
@@ -324,20 +325,20 @@ func (b *consoleBench) call(ctx context.Context, method, path string, u consoleU
 
 // dial opens /ws as u, says hello, and hands every later frame without a
 // waiting request to onFrame.
-func (b *consoleBench) dial(ctx context.Context, u consoleUser, onFrame func(consoleFrame, time.Time)) (*consoleSocket, error) {
+func (b *consoleBench) dial(ctx context.Context, u consoleUser, onFrame func(wsclient.Frame, time.Time)) (*wsclient.Client, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(dctx, "ws"+strings.TrimPrefix(b.base, "http")+"/ws", &websocket.DialOptions{
+	s, _, err := wsclient.Dial(dctx, "ws"+strings.TrimPrefix(b.base, "http")+"/ws", &websocket.DialOptions{
 		HTTPHeader: http.Header{"Cookie": {u.cookie}, "Origin": {b.base}}})
 	if err != nil {
 		return nil, fmt.Errorf("bench: open /ws: %w", err)
 	}
-	s := newConsoleSocket(ws, onFrame)
+	s.OnFrame(onFrame)
 	b.mu.Lock()
 	b.sockets = append(b.sockets, s)
 	b.mu.Unlock()
-	if _, err := s.request(dctx, "hello", map[string]any{"protocol": 1}); err != nil {
-		return nil, err
+	if _, err := s.Request(dctx, "hello", map[string]any{"protocol": 1}); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	return s, nil
 }
@@ -348,7 +349,7 @@ func (b *consoleBench) closeAll() {
 	all := b.sockets
 	b.mu.Unlock()
 	for _, s := range all {
-		s.close()
+		s.Close()
 	}
 }
 
@@ -450,8 +451,8 @@ type consoleLoad struct {
 
 // receiver counts, on one socket, the answers to its sends and the
 // messages from the other side (client ids starting with from).
-func (l *consoleLoad) receiver(from string) func(consoleFrame, time.Time) {
-	return func(f consoleFrame, at time.Time) {
+func (l *consoleLoad) receiver(from string) func(wsclient.Frame, time.Time) {
+	return func(f wsclient.Frame, at time.Time) {
 		switch f.Type {
 		case "chat.send.ok":
 			l.acked.Add(1)
@@ -496,7 +497,7 @@ func (b *consoleBench) startLoad(ctx context.Context) {
 	senders := 2 * len(b.pairs)
 	interval := time.Duration(float64(senders) / b.o.Rate * float64(time.Second))
 	for i, p := range b.pairs {
-		for side, s := range map[string]*consoleSocket{"p-": p.ps, "c-": p.cs} {
+		for side, s := range map[string]*wsclient.Client{"p-": p.ps, "c-": p.cs} {
 			k := 2 * i
 			if side == "c-" {
 				k++
@@ -512,7 +513,7 @@ func (b *consoleBench) startLoad(ctx context.Context) {
 					next = next.Add(interval)
 					id := side + strconv.Itoa(i) + "-" + strconv.Itoa(n)
 					l.sentAt.Store(id, time.Now())
-					err := s.send(ctx, "chat.send", id, map[string]any{"conversation": p.conv, "client_id": id,
+					err := s.Send(ctx, "chat.send", id, map[string]any{"conversation": p.conv, "client_id": id,
 						"body": "bench message " + id})
 					if err != nil {
 						l.sentAt.Delete(id)
@@ -524,103 +525,4 @@ func (b *consoleBench) startLoad(ctx context.Context) {
 			})
 		}
 	}
-}
-
-// consoleFrame is a hub frame as the bench reads it.
-type consoleFrame struct {
-	Type  string          `json:"type"`
-	ID    string          `json:"id,omitempty"`
-	Data  json.RawMessage `json:"data,omitempty"`
-	Error *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
-}
-
-// consoleSocket is one bench WebSocket: a reader goroutine hands answers
-// to the requests waiting for them and every other frame to onFrame.
-type consoleSocket struct {
-	ws      *websocket.Conn
-	onFrame func(consoleFrame, time.Time)
-
-	mu      sync.Mutex
-	waiters map[string]chan consoleFrame
-	next    int
-	done    chan struct{}
-}
-
-// newConsoleSocket starts reading ws; see consoleSocket.
-func newConsoleSocket(ws *websocket.Conn, onFrame func(consoleFrame, time.Time)) *consoleSocket {
-	ws.SetReadLimit(1 << 20)
-	s := &consoleSocket{ws: ws, onFrame: onFrame, waiters: map[string]chan consoleFrame{}, done: make(chan struct{})}
-	go s.read()
-	return s
-}
-
-// read routes frames until the connection ends.
-func (s *consoleSocket) read() {
-	defer close(s.done)
-	for {
-		_, b, err := s.ws.Read(context.Background())
-		if err != nil {
-			return
-		}
-		at := time.Now()
-		var f consoleFrame
-		if json.Unmarshal(b, &f) != nil {
-			continue
-		}
-		if f.ID != "" {
-			s.mu.Lock()
-			w := s.waiters[f.ID]
-			delete(s.waiters, f.ID)
-			s.mu.Unlock()
-			if w != nil {
-				w <- f
-				continue
-			}
-		}
-		if s.onFrame != nil {
-			s.onFrame(f, at)
-		}
-	}
-}
-
-// request sends a frame and waits for its answer; an error answer is an error.
-func (s *consoleSocket) request(ctx context.Context, typ string, data any) (consoleFrame, error) {
-	s.mu.Lock()
-	s.next++
-	id := "q" + strconv.Itoa(s.next)
-	w := make(chan consoleFrame, 1)
-	s.waiters[id] = w
-	s.mu.Unlock()
-	if err := s.send(ctx, typ, id, data); err != nil {
-		return consoleFrame{}, err
-	}
-	select {
-	case f := <-w:
-		if f.Type == "error" && f.Error != nil {
-			return f, fmt.Errorf("bench: %s: %s: %s", typ, f.Error.Code, f.Error.Message)
-		}
-		return f, nil
-	case <-s.done:
-		return consoleFrame{}, fmt.Errorf("bench: %s: connection closed", typ)
-	case <-ctx.Done():
-		return consoleFrame{}, ctx.Err()
-	}
-}
-
-// send writes a frame; its answer goes to onFrame unless a request waits for it.
-func (s *consoleSocket) send(ctx context.Context, typ, id string, data any) error {
-	b, err := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-	if err != nil {
-		return err
-	}
-	return s.ws.Write(ctx, websocket.MessageText, b)
-}
-
-// close ends the connection and waits for its reader.
-func (s *consoleSocket) close() {
-	s.ws.CloseNow()
-	<-s.done
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"haven/portal/account"
+	"haven/signaling/wsclient"
 )
 
 // TestCrisisNodeButtonToConversation drives the crisis path through a
@@ -107,7 +107,7 @@ func TestCrisisNodeButtonToConversation(t *testing.T) {
 		t.Fatalf("second claim = %d %s, want 409 taken", code, body)
 	}
 	danWS.await(ctx, "crisis.taken for the second counselor", cnEscalation("crisis.taken", id))
-	patWS.await(ctx, "crisis.status joined for the patient", func(f cnFrame) bool {
+	patWS.await(ctx, "crisis.status joined for the patient", func(f wsclient.Frame) bool {
 		return cnEscalation("crisis.status", id)(f) && strings.Contains(string(f.Data), `"status":"joined"`)
 	})
 
@@ -135,7 +135,7 @@ func TestCrisisNodeButtonToConversation(t *testing.T) {
 		if cnInt(t, ok.Data, "seq") <= 0 {
 			t.Fatalf("chat.send of %s answered %s, want a sequence number", m.clientID, ok.Data)
 		}
-		got := m.to.await(ctx, "chat.message "+m.clientID, func(f cnFrame) bool {
+		got := m.to.await(ctx, "chat.message "+m.clientID, func(f wsclient.Frame) bool {
 			return f.Type == "chat.message" && strings.Contains(string(f.Data), `"client_id":"`+m.clientID+`"`)
 		})
 		var msg struct {
@@ -218,12 +218,12 @@ func (c *cnClient) dial(ctx context.Context) *cnSocket {
 	c.t.Helper()
 	u, _ := url.Parse(c.base)
 	header := http.Header{"Cookie": {cookieHeader(c.http.Jar.Cookies(u))}, "Origin": {c.base}}
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.base, "http")+"/ws", &websocket.DialOptions{HTTPHeader: header})
+	ws, _, err := wsclient.Dial(ctx, "ws"+strings.TrimPrefix(c.base, "http")+"/ws", &websocket.DialOptions{HTTPHeader: header})
 	if err != nil {
 		c.t.Fatalf("open /ws: %v", err)
 	}
-	c.t.Cleanup(func() { conn.CloseNow() })
-	s := &cnSocket{t: c.t, conn: conn}
+	c.t.Cleanup(ws.Close)
+	s := &cnSocket{t: c.t, ws: ws}
 	if f := s.request(ctx, "hello", map[string]any{"protocol": 1}); f.Type != "welcome" {
 		c.t.Fatalf("hello answered %s, want welcome", f.Type)
 	}
@@ -272,64 +272,38 @@ func cnCounselor(t *testing.T, env *testEnv, srv *runningServer, email, name str
 	return c, id
 }
 
-// cnFrame is a hub frame as the test reads it.
-type cnFrame struct {
-	Type  string          `json:"type"`
-	ID    string          `json:"id"`
-	Data  json.RawMessage `json:"data"`
-	Error *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-// cnSocket is one /ws connection read by the test goroutine alone.
+// cnSocket is one /ws connection, read in sequence by the test.
 type cnSocket struct {
-	t    *testing.T
-	conn *websocket.Conn
-	next int
+	t  *testing.T
+	ws *wsclient.Client
 }
 
-// await reads frames until one satisfies match and returns it; frames
-// before it are skipped. It fails the test if the connection ends or ctx
-// (the test's bound) runs out first.
-func (s *cnSocket) await(ctx context.Context, what string, match func(cnFrame) bool) cnFrame {
+// await returns the first frame not yet awaited that satisfies match;
+// frames before it are skipped. It fails the test if the connection ends or
+// ctx (the test's bound) runs out first.
+func (s *cnSocket) await(ctx context.Context, what string, match func(wsclient.Frame) bool) wsclient.Frame {
 	s.t.Helper()
-	for {
-		_, b, err := s.conn.Read(ctx)
-		if err != nil {
-			s.t.Fatalf("waiting for %s: %v", what, err)
-		}
-		var f cnFrame
-		if err := json.Unmarshal(b, &f); err != nil {
-			s.t.Fatalf("waiting for %s: frame %s: %v", what, b, err)
-		}
-		if match(f) {
-			return f
-		}
+	f, err := s.ws.Await(ctx, match)
+	if err != nil {
+		s.t.Fatalf("waiting for %s: %v", what, err)
 	}
+	return f
 }
 
 // request sends a frame with a fresh id and returns its answer, failing
 // the test on an error answer.
-func (s *cnSocket) request(ctx context.Context, typ string, data any) cnFrame {
+func (s *cnSocket) request(ctx context.Context, typ string, data any) wsclient.Frame {
 	s.t.Helper()
-	s.next++
-	id := fmt.Sprintf("r%d", s.next)
-	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-	if err := s.conn.Write(ctx, websocket.MessageText, b); err != nil {
-		s.t.Fatalf("send %s: %v", typ, err)
-	}
-	f := s.await(ctx, "the answer to "+typ, func(f cnFrame) bool { return f.ID == id })
-	if f.Type == "error" {
-		s.t.Fatalf("%s answered error %+v", typ, f.Error)
+	f, err := s.ws.Request(ctx, typ, data)
+	if err != nil {
+		s.t.Fatalf("request %v", err) // the error names the frame type
 	}
 	return f
 }
 
 // cnEscalation matches an event of typ about escalation id.
-func cnEscalation(typ string, id int64) func(cnFrame) bool {
-	return func(f cnFrame) bool {
+func cnEscalation(typ string, id int64) func(wsclient.Frame) bool {
+	return func(f wsclient.Frame) bool {
 		if f.Type != typ {
 			return false
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"haven/signaling/wsclient"
 )
 
 // TestRiskLanguageInAMessageRaisesAnEscalation: through `portal serve`, a
@@ -42,7 +44,7 @@ func TestRiskLanguageInAMessageRaisesAnEscalation(t *testing.T) {
 	// taken for the risky message below, which is checked by its trigger.
 	seq := send("risky-1", "I don't want to be here anymore. I have the pills saved up and I'm going to take them tonight.")
 
-	offer := counselorWS.await(ctx, "crisis.offer after the risky message", func(f cnFrame) bool { return f.Type == "crisis.offer" })
+	offer := counselorWS.await(ctx, "crisis.offer after the risky message", func(f wsclient.Frame) bool { return f.Type == "crisis.offer" })
 	id := cnInt(t, offer.Data, "escalation_id")
 	patient.want("GET", "/api/crisis/mine", nil, http.StatusOK, &mine)
 	if !mine.Open || mine.EscalationID != id {
