@@ -55,7 +55,7 @@ func TestChatBetweenPatientAndClinicianInBrowsers(t *testing.T) {
 	webtest.WaitHeading(t, maya, "Messages")
 	webtest.WaitJS(t, maya, `document.getElementById('chat-expectation')?.textContent === 'Your care team usually replies within 1 day.'`)
 	webtest.WaitJS(t, maya, `document.getElementById('chat-emergency').textContent.includes('Messages are not monitored around the clock. Not for emergencies.')
-		&& document.getElementById('chat-crisis-link').getAttribute('href') === '/crisis'`)
+		&& document.getElementById('chat-crisis-link').getAttribute('href') === '/crisis' && !!document.getElementById('chat-crisis-button')`)
 	webtest.WaitJS(t, maya, `!!document.getElementById('chat-none')`)
 	auditA11y(t, maya, "messages page")
 
@@ -210,6 +210,16 @@ func TestChatBetweenPatientAndClinicianInBrowsers(t *testing.T) {
 	webtest.Do(t, maya, chromedp.Navigate(srv.URL+"/chat?conversation=999999"))
 	webtest.WaitHeading(t, maya, "Conversation not available")
 	webtest.WaitJS(t, maya, `document.querySelector('#chat-composer textarea').disabled`)
+
+	// Rivera escalates from the conversation: a confirmation names Maya,
+	// then the on-call counselor is alerted, and Maya's page, wherever she
+	// is, turns to the crisis page.
+	webtest.Do(t, rivera, chromedp.Click(chromedp.ID("chat-escalate")))
+	webtest.WaitJS(t, rivera, `document.querySelector('.chat-escalate-confirm p').textContent === 'This alerts the on-call crisis counselor about Maya Patel at once.'`)
+	webtest.Do(t, rivera, chromedp.Click(chromedp.ID("chat-escalate-confirm")))
+	webtest.WaitJS(t, rivera, `/^The on-call crisis counselor has been alerted \(request \d+\)\.$/.test(document.getElementById('chat-escalate-status').textContent)`)
+	webtest.WaitHeading(t, maya, "Crisis help")
+	auditA11y(t, rivera, "conversation page after an escalation")
 
 	for name, tab := range map[string]context.Context{"Maya": maya, "Rivera": rivera} {
 		if v, err := webtest.CSPViolations(tab); err != nil || len(v) > 0 {

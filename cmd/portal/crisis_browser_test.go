@@ -47,10 +47,13 @@ func TestCrisisButtonToCounselorInBrowser(t *testing.T) {
 	auditA11y(t, lee, "console before any request")
 	watchQueue(t, lee)
 
-	// Maya, on her home page, presses the crisis button.
+	// Maya, on her Messages page, presses the crisis button there (the
+	// home page has the same button: crisisCard).
 	signInDemoUser(t, maya, srv, secrets, demoPersonNamed(t, "maya"))
+	webtest.Do(t, maya, chromedp.Click(chromedp.ID("messages-link")))
+	webtest.WaitHeading(t, maya, "Messages")
 	watchCrisisPress(t, maya)
-	webtest.Do(t, maya, chromedp.Click(chromedp.ID("crisis-button")))
+	webtest.Do(t, maya, chromedp.Click(chromedp.ID("chat-crisis-button")))
 
 	// 1. The crisis lines show at once — the request was still being sent
 	// when they appeared — then the request says a counselor was alerted.
@@ -165,7 +168,7 @@ func watchCrisisPress(t *testing.T, ctx context.Context) {
 	webtest.Eval[bool](t, ctx, `(() => {
 		const rec = window.__crisisTest = { pressedAt: 0, linesAt: 0, statusWithLines: '' };
 		document.addEventListener('click', (e) => {
-			if (!rec.pressedAt && e.target.closest('#crisis-button')) rec.pressedAt = Date.now();
+			if (!rec.pressedAt && e.target.closest('#crisis-button, #chat-crisis-button')) rec.pressedAt = Date.now();
 		}, true);
 		new MutationObserver(() => {
 			if (!rec.linesAt && document.getElementById('call-988')) {

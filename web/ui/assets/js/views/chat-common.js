@@ -2,7 +2,9 @@
 // Inbox): the live-connection line, the "not for emergencies" line, reply
 // times in words, client ids for sends, and cleanup when a page goes away.
 
-import { h } from '../dom.js';
+import { button, h } from '../dom.js';
+import { navigate } from '../router.js';
+import { pressCrisisButton } from './crisis-request.js';
 
 // STATUS_TEXT is what the connection line says in each hub status; online
 // says nothing.
@@ -26,11 +28,20 @@ export function connectionLine(live) {
 }
 
 // emergencyLine is the persistent reminder that messages are not a crisis
-// service, with the way to the crisis page.
+// service, with the crisis button: it alerts the on-call counselor and
+// shows the crisis page at once, without waiting for the server (as the
+// home page's button does).
 export function emergencyLine() {
-  return h('p', { class: 'chat-emergency', id: 'chat-emergency' },
-    'Messages are not monitored around the clock. Not for emergencies. ',
-    h('a', { href: '/crisis', id: 'chat-crisis-link' }, 'Get crisis help now'));
+  const press = button('I need help now', { kind: 'crisis small' });
+  press.id = 'chat-crisis-button';
+  press.addEventListener('click', () => {
+    pressCrisisButton();
+    navigate('/crisis');
+  });
+  return h('div', { class: 'chat-emergency', id: 'chat-emergency' },
+    h('p', {}, 'Messages are not monitored around the clock. Not for emergencies. ',
+      h('a', { href: '/crisis', id: 'chat-crisis-link' }, 'See crisis lines')),
+    press);
 }
 
 // replyWithin says a reply expectation given in seconds in words

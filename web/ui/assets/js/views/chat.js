@@ -13,6 +13,7 @@ import { connectionLine, emergencyLine, expectationLine, kindText, onRemoved } f
 import { conversationTitle, learnNames, nameOf } from './chat-names.js';
 import { threadList } from './chat-thread.js';
 import { composer } from './chat-composer.js';
+import { escalatePanel } from './chat-escalate.js';
 
 const TYPING_SHOWN = 6000; // how long a typing notice stays up
 const SEEN_AFTER = 250; // a burst of messages is marked read once
@@ -32,6 +33,7 @@ export async function chatView() {
   const kindLine = h('p', { class: 'lede', id: 'chat-kind', hidden: true });
   const emergency = me.role === 'patient' ? emergencyLine() : null;
   const expectation = h('div', {});
+  const escalation = h('div', {}); // a clinician's manual escalation, once the conversation is known
   const problem = errorBox();
   const announce = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'chat-announce' });
   const typingLine = h('p', { class: 'chat-typing', id: 'chat-typing' });
@@ -51,6 +53,7 @@ export async function chatView() {
     backLink(me),
     heading,
     kindLine,
+    escalation,
     emergency,
     expectation,
     connectionLine(live),
@@ -92,6 +95,9 @@ export async function chatView() {
       document.title = `${heading.textContent} · Haven`;
       kindLine.textContent = me.role === 'patient' ? '' : kindText(s.kind);
       kindLine.hidden = kindLine.textContent === '';
+      if (me.role === 'clinician' && s.kind !== 'crisis' && !escalation.hasChildNodes()) {
+        escalation.append(escalatePanel(s.patient, conv, heading.textContent));
+      }
       if (emergency) {
         emergency.hidden = s.kind === 'crisis'; // a counselor is with them here
       }
