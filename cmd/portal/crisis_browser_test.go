@@ -23,7 +23,9 @@ import (
 // click → queue row time is logged, not asserted); he takes it, and Maya's
 // page names him. Both open the crisis conversation (his page names Maya,
 // hers names him from her crisis request); his message reaches her page live,
-// her reply reaches his, and each sees the other read their message.
+// her reply reaches his, and each sees the other read their message. Lee
+// then starts a video call from his console in one click, and Maya's
+// crisis page shows the invitation to it.
 // Neither page reloads along the
 // way; the crisis page at phone width and the console pass the
 // accessibility audit, and neither tab reports a CSP violation.
@@ -133,6 +135,20 @@ func TestCrisisButtonToCounselorInBrowser(t *testing.T) {
 	typeAndEnter(t, maya, thanks)
 	webtest.WaitJS(t, lee, whoIs(thanks, "Maya Patel"))
 	webtest.WaitJS(t, maya, stateIs(thanks, "Read"))
+
+	// 5. One click starts a video call: Lee, back on his console, starts it
+	// from the request he holds and lands in the session; Maya's crisis
+	// page shows the invitation to that session.
+	webtest.Do(t, lee, chromedp.NavigateBack())
+	webtest.WaitHeading(t, lee, "Crisis console")
+	webtest.Do(t, lee, chromedp.Click(chromedp.CSS(`#queue li[data-id="`+id+`"][data-held="you"] button`)))
+	webtest.Do(t, lee, chromedp.Click(chromedp.ID("start-video")))
+	webtest.WaitJS(t, lee, `/^\/video\/v[a-z2-7]{26}$/.test(location.pathname)`)
+	session := webtest.Eval[string](t, lee, `location.pathname`)
+	webtest.Do(t, maya, chromedp.Click(chromedp.ID("crisis-link")))
+	webtest.WaitHeading(t, maya, "Crisis help")
+	webtest.WaitJS(t, maya, `!document.getElementById('video-invites').hidden
+		&& !!document.querySelector('#video-invites a[href="`+session+`"]')`)
 
 	// Neither page reloaded, and neither reported a CSP violation.
 	for name, tab := range map[string]context.Context{"Maya": maya, "Lee": lee} {

@@ -8,6 +8,7 @@ import { button, errorBox, h, timeEl } from '../dom.js';
 import { rememberName } from './chat-names.js';
 import { planBody } from './crisis-plan.js';
 import { conversationHref } from './crisis-request.js';
+import { navigate } from '../router.js';
 import { resolveForm } from './console-resolve.js';
 import { SOURCES } from './console-queue.js';
 
@@ -62,6 +63,7 @@ function render(c, reload, resolved) {
       h('dt', {}, 'Raised'), h('dd', {}, timeEl(e.raised_at)),
       e.claimed_at ? [h('dt', {}, 'You took it'), h('dd', {}, timeEl(e.claimed_at))] : null),
     conversation(e, reload),
+    videoCall(c.patient),
     h('h3', {}, 'Location'),
     c.location
       ? h('p', { id: 'context-location' },
@@ -103,6 +105,28 @@ function conversation(e, reload) {
     }
   });
   return h('div', {}, h('p', {}, 'The crisis conversation is not open yet.'), problem, retry);
+}
+
+// videoCall starts a video session with the patient (the counselor's
+// access comes from holding the request) and opens it; the patient is
+// invited at once (their crisis page and home show the invitation).
+function videoCall(patient) {
+  const start = button('Start video call', { kind: 'small' });
+  start.id = 'start-video';
+  const problem = errorBox();
+  start.addEventListener('click', async () => {
+    start.disabled = true;
+    problem.textContent = '';
+    try {
+      const session = await api('POST', '/api/video/sessions', { patients: [patient.id] });
+      navigate(`/video/${encodeURIComponent(session.id)}`);
+    } catch (err) {
+      problem.textContent = err.message;
+    } finally {
+      start.disabled = false;
+    }
+  });
+  return h('div', { class: 'context-video' }, start, problem);
 }
 
 function people(list, row, empty) {

@@ -3,8 +3,8 @@
 // ("crisis.offer", "crisis.taken", "crisis.location"), a beep and a desktop
 // notification for each new request, and the context of the request this
 // counselor holds, where it is resolved. While live updates are down the
-// queue refreshes every 15 seconds. No video button: the console shows a
-// "Start video call" only once media is wired into the web UI.
+// queue refreshes every 15 seconds. A held request's context offers a
+// one-click video call with the patient.
 
 import { api } from '../api.js';
 import { h, statusBox } from '../dom.js';

@@ -12,6 +12,7 @@ import { planCard } from './crisis-plan.js';
 import { requestCard, takePress } from './crisis-request.js';
 import { locationCard } from './crisis-location.js';
 import { forgetForOthers } from './crisis-store.js';
+import { videoInvites } from './video-invites.js';
 
 export async function crisisView() {
   const pending = takePress();
@@ -19,20 +20,22 @@ export async function crisisView() {
   const request = requestCard({ pending, onOpen: (open) => location.open(open) });
   const plan = planCard();
   plan.showCached();
+  const video = h('div', {}); // a signed-in patient's video invitations (a counselor's call)
   const page = h('div', { class: 'crisis-page' },
     h('h1', {}, 'Crisis help'),
     h('p', { class: 'lede' }, 'You do not have to go through this alone. Trained crisis counselors are ready to listen, any time.'),
     linesCard(),
     request.node,
+    video,
     location.node,
     plan.node,
     aboutCard());
-  connect(request, plan);
+  connect(request, plan, video);
   return page;
 }
 
 // connect finds out who is signed in and wires the page for them.
-async function connect(request, plan) {
+async function connect(request, plan, video) {
   let me;
   try {
     me = await api('GET', '/api/me', undefined, { auth: false });
@@ -52,4 +55,5 @@ async function connect(request, plan) {
   }
   request.start(me);
   plan.load(me);
+  video.replaceChildren(videoInvites());
 }
