@@ -326,6 +326,13 @@ func testCrisisConversation(t *testing.T, e *env) {
 	var conv int64
 	fmt.Sscan(ref, &conv)
 	counselor := Actor{UserID: co, Role: "counselor"}
+	// Both sides' lists name the escalation the conversation belongs to.
+	for _, who := range []Actor{counselor, patientActor(p)} {
+		list, err := svc.List(ctx, who)
+		if err != nil || len(list.Conversations) != 1 || list.Conversations[0].Escalation != 7 || list.Conversations[0].Kind != "crisis" {
+			t.Fatalf("%s's list = %+v, %v; want the crisis conversation of escalation 7", who.Role, list, err)
+		}
+	}
 	if _, err := svc.Send(ctx, counselor, SendRequest{Conversation: conv, ClientID: "c1", Body: "I'm here with you"}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ type Summary struct {
 	// message arrived; Assignee is who on the care team has it (0: nobody).
 	AwaitingSince *time.Time `json:"awaiting_since,omitempty"`
 	Assignee      int64      `json:"assignee,omitempty"`
+	// Escalation (crisis conversations only) is the crisis escalation the
+	// conversation belongs to, so a page can ask crisis for its context.
+	Escalation int64 `json:"escalation,omitempty"`
 }
 
 // Conversations is the chat.conversations answer.
@@ -38,7 +41,7 @@ type Conversations struct {
 
 const (
 	sqlListConversations = `SELECT c.id, c.kind, c.patient_id, c.last_seq, c.last_message_at, c.awaiting_since,
-		coalesce(c.assignee_id, 0), p.last_read_seq
+		coalesce(c.assignee_id, 0), coalesce(c.escalation_id, 0), p.last_read_seq
 		FROM chat_participants p JOIN chat_conversations c ON c.id = p.conversation_id
 		WHERE p.user_id = $1 AND p.left_at IS NULL
 		ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC`
@@ -64,7 +67,7 @@ func (s *Service) List(ctx context.Context, actor Actor) (Conversations, error) 
 		var sm Summary
 		var lastRead int64
 		if err := rows.Scan(&sm.Conversation, &sm.Kind, &sm.Patient, &sm.LastSeq, &sm.LastMessageAt,
-			&sm.AwaitingSince, &sm.Assignee, &lastRead); err != nil {
+			&sm.AwaitingSince, &sm.Assignee, &sm.Escalation, &lastRead); err != nil {
 			rows.Close()
 			return out, dbError("list", err)
 		}

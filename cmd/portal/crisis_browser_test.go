@@ -159,6 +159,12 @@ func TestCrisisButtonToCounselorInBrowser(t *testing.T) {
 			t.Fatalf("%s's tab: CSP violations %v (%v)", name, v, err)
 		}
 	}
+
+	// Opened afresh (a reload, another tab), the crisis conversation still
+	// names Maya to the counselor holding her request.
+	webtest.Do(t, lee, chromedp.Navigate(srv.URL+leeHref))
+	webtest.WaitHeading(t, lee, "Maya Patel")
+	webtest.WaitJS(t, lee, whoIs(thanks, "Maya Patel"))
 }
 
 // watchQueue records in the console page, as window.__crisisTest.rowAt,

@@ -40,9 +40,10 @@ export function rememberName(id, displayName) {
 
 // learnNames gathers the names a user needs to read conversations of the
 // given patients; staffIds are staff user ids that should be named (a
-// colleague's message, an assignee). For a patient, summaries lets a
-// crisis conversation name its counselor, whom the patient's own crisis
-// request names (GET /api/crisis/mine) once one has joined.
+// colleague's message, an assignee). summaries lets a crisis conversation
+// name its people: for the patient, the counselor their own crisis request
+// names (GET /api/crisis/mine) once one has joined; for the counselor, the
+// patient of the request they hold (GET /api/crisis/{escalation}).
 export async function learnNames(me, patients = [], staffIds = [], summaries = []) {
   known.set(me.id, me.display_name);
   if (me.role === 'patient') {
@@ -55,6 +56,12 @@ export async function learnNames(me, patients = [], staffIds = [], summaries = [
   }
   if (me.role === 'clinician') {
     await fetchOnce('patients', async () => learn((await api('GET', '/api/me/patients')).patients));
+  }
+  if (me.role === 'counselor') {
+    // The counselor holding a crisis request may read its context, which
+    // names the patient; after the request ends the page says "Patient".
+    await Promise.all(summaries.filter((s) => s && s.kind === 'crisis' && s.escalation && !known.has(s.patient))
+      .map((s) => fetchOnce('crisis:' + s.escalation, async () => learn([(await api('GET', `/api/crisis/${s.escalation}`)).patient]))));
   }
   if (staffIds.some((id) => !known.has(id))) {
     await Promise.all(patients.map((p) => fetchOnce('team:' + p, async () => learn((await api('GET', `/api/patients/${p}/care-team`)).members))));
