@@ -31,16 +31,9 @@ import (
 // crisis conversation, and patient and counselor exchange one message each
 // in it over their WebSockets. A cross-site press is refused first.
 func TestCrisisNodeButtonToConversation(t *testing.T) {
-	env := newTestEnv(t)
-	srv := env.startServer(t, "serve")
+	env, srv, patient, patientID := servePatient(t, "crisis-pat@example.org")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-
-	patient := &cnClient{t: t, base: srv.URL, http: signInPatient(t, env, srv, "crisis-pat@example.org")}
-	var me struct {
-		ID int64 `json:"id"`
-	}
-	patient.want("GET", "/api/me", nil, http.StatusOK, &me)
 	cora, coraID := cnCounselor(t, env, srv, "cora@clinic.example", "Cora Counselor")
 	dan, _ := cnCounselor(t, env, srv, "dan@clinic.example", "Dan Counselor")
 
@@ -128,7 +121,7 @@ func TestCrisisNodeButtonToConversation(t *testing.T) {
 		clientID, tx string
 	}{
 		{coraWS, patWS, coraID, "counselor-1", "Hello, this is Cora."},
-		{patWS, coraWS, me.ID, "patient-1", "Hi Cora."},
+		{patWS, coraWS, patientID, "patient-1", "Hi Cora."},
 	}
 	for _, m := range exchange {
 		ok := m.from.request(ctx, "chat.send", map[string]any{"conversation": conv, "client_id": m.clientID, "body": m.tx})
@@ -147,6 +140,21 @@ func TestCrisisNodeButtonToConversation(t *testing.T) {
 			t.Fatalf("chat.message %s = %s (%v), want conversation %d from user %d with the sent body", m.clientID, got.Data, err, conv, m.sender)
 		}
 	}
+}
+
+// servePatient starts `portal serve` through run and signs in a new patient
+// with email over HTTP; it returns the test's environment and server, the
+// patient's client and their user id.
+func servePatient(t *testing.T, email string) (*testEnv, *runningServer, *cnClient, int64) {
+	t.Helper()
+	env := newTestEnv(t)
+	srv := env.startServer(t, "serve")
+	patient := &cnClient{t: t, base: srv.URL, http: signInPatient(t, env, srv, email)}
+	var me struct {
+		ID int64 `json:"id"`
+	}
+	patient.want("GET", "/api/me", nil, http.StatusOK, &me)
+	return env, srv, patient, me.ID
 }
 
 // cnRequest is the patient's view of their crisis request

@@ -16,21 +16,14 @@ import (
 // commit): the on-call counselor's socket is offered it, and the patient's
 // own request reads open. An everyday message raises nothing.
 func TestRiskLanguageInAMessageRaisesAnEscalation(t *testing.T) {
-	env := newTestEnv(t)
-	srv := env.startServer(t, "serve")
+	env, srv, patient, patientID := servePatient(t, "risk-pat@example.org")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-
-	patient := &cnClient{t: t, base: srv.URL, http: signInPatient(t, env, srv, "risk-pat@example.org")}
-	var me struct {
-		ID int64 `json:"id"`
-	}
-	patient.want("GET", "/api/me", nil, http.StatusOK, &me)
 	counselor, _ := cnCounselor(t, env, srv, "rita@clinic.example", "Rita Counselor")
 	counselor.want("PUT", "/api/crisis/oncall", map[string]string{"switch": "on"}, http.StatusOK, nil)
 	counselorWS, patientWS := counselor.dial(ctx), patient.dial(ctx)
 
-	opened := patientWS.request(ctx, "chat.open", map[string]any{"kind": "team", "patient": me.ID})
+	opened := patientWS.request(ctx, "chat.open", map[string]any{"kind": "team", "patient": patientID})
 	conv := cnInt(t, opened.Data, "conversation")
 	send := func(clientID, body string) int64 {
 		ok := patientWS.request(ctx, "chat.send", map[string]any{"conversation": conv, "client_id": clientID, "body": body})
