@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -55,4 +56,16 @@ func demoPersonNamed(t *testing.T, key string) demoPerson {
 	}
 	t.Fatalf("no demo person %q", key)
 	return demoPerson{}
+}
+
+// demoInBrowser starts the README's run command (portal demo) through run
+// and a headless Chromium, for journeys across several people's tabs. It
+// returns the server, the staff TOTP secrets the demo wrote, and the
+// browser.
+func demoInBrowser(t *testing.T) (*runningServer, map[string]string, *webtest.Browser) {
+	t.Helper()
+	env := newTestEnv(t)
+	srv := env.startServer(t, "demo")
+	secrets := readDemoSecrets(filepath.Join(env.vars["HAVEN_DATA_DIR"], "demo-totp.txt"))
+	return srv, secrets, webtest.StartBrowser(t)
 }

@@ -36,10 +36,7 @@ import (
 // can download it. The pages pass the accessibility audit at phone width
 // and report no CSP violation.
 func TestChatBetweenPatientAndClinicianInBrowsers(t *testing.T) {
-	env := newTestEnv(t)
-	srv := env.startServer(t, "demo")
-	secrets := readDemoSecrets(filepath.Join(env.vars["HAVEN_DATA_DIR"], "demo-totp.txt"))
-	b := webtest.StartBrowser(t)
+	srv, secrets, b := demoInBrowser(t)
 	maya := chatTab(t, b, 360, 740)
 	rivera := chatTab(t, b, 1280, 900)
 	signInDemoUser(t, maya, srv, secrets, demoPersonNamed(t, "maya"))

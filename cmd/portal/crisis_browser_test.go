@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,10 +29,7 @@ import (
 // way; the crisis page at phone width and the console pass the
 // accessibility audit, and neither tab reports a CSP violation.
 func TestCrisisButtonToCounselorInBrowser(t *testing.T) {
-	env := newTestEnv(t)
-	srv := env.startServer(t, "demo")
-	secrets := readDemoSecrets(filepath.Join(env.vars["HAVEN_DATA_DIR"], "demo-totp.txt"))
-	b := webtest.StartBrowser(t)
+	srv, secrets, b := demoInBrowser(t)
 	lee := chatTab(t, b, 1280, 900)
 	maya := chatTab(t, b, 360, 740)
 
