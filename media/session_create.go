@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -193,7 +192,5 @@ func isUniqueViolation(err error) bool {
 
 // audit records one audited action on a patient's session.
 func (s *Sessions) audit(ctx context.Context, db audit.Querier, actor account.Actor, action string, patientID int64, sessionID string) error {
-	ip, _ := netip.ParseAddr(actor.IP)
-	return audit.Record(ctx, db, audit.Entry{ActorID: actor.UserID, ActorRole: string(actor.Role), Action: action,
-		PatientID: patientID, Target: "video:" + sessionID, Outcome: audit.OK, ClientIP: ip, UserAgent: actor.UserAgent})
+	return audit.Record(ctx, db, actor.AuditEntry(action, patientID, "video:"+sessionID))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -55,7 +54,7 @@ func openCore(ctx context.Context, cfg *config, stderr io.Writer, opts coreOptio
 	c.accounts, err = account.New(account.Options{
 		Pool:            pool,
 		Sealer:          c.keys,
-		Auditor:         accountAuditor{},
+		Auditor:         account.AuditLog{},
 		IdleTimeout:     cfg.SessionIdle,
 		AbsoluteTimeout: cfg.SessionMax,
 		Logger:          log,
@@ -81,24 +80,4 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 func redactKeyURI(uri string) string {
 	scheme, _, _ := strings.Cut(uri, "://")
 	return scheme + "://…"
-}
-
-// accountAuditor adapts portal/audit to account.Auditor. Account's detailed
-// failure outcomes ("bad_code", "replayed") become audit.Failed, with the
-// detail kept in the target.
-type accountAuditor struct{}
-
-func (accountAuditor) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	ip, _ := netip.ParseAddr(e.IP)
-	outcome, target := audit.Outcome(e.Outcome), e.Target
-	switch outcome {
-	case audit.OK, audit.Denied, audit.Failed:
-	default:
-		target = strings.TrimPrefix(target+";"+e.Outcome, ";")
-		outcome = audit.Failed
-	}
-	return audit.Record(ctx, db, audit.Entry{
-		ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action, PatientID: e.PatientID,
-		Target: target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent,
-	})
 }

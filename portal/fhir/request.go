@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -136,9 +135,8 @@ func (s *Server) record(ctx context.Context, actor account.Actor, patientID int6
 	default:
 		outcome = audit.Failed
 	}
-	ip, _ := netip.ParseAddr(actor.IP)
-	e := audit.Entry{ActorID: actor.UserID, ActorRole: string(actor.Role), Action: ActionRead, PatientID: patientID,
-		Target: target, Outcome: outcome, ClientIP: ip, UserAgent: actor.UserAgent}
+	e := actor.AuditEntry(ActionRead, patientID, target)
+	e.Outcome = outcome
 	if err := s.d.Audit.Record(context.WithoutCancel(ctx), e); err != nil {
 		return fmt.Errorf("fhir: audit: %w", err)
 	}

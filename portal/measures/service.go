@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -90,7 +89,7 @@ func (s *Service) allowPatient(ctx context.Context, actor account.Actor, patient
 
 // denied audits a refusal made by this package (outside any transaction).
 func (s *Service) denied(ctx context.Context, actor account.Actor, patientID int64) {
-	e := entry(actor, audit.ActionAccessDenied, patientID, "measures")
+	e := actor.AuditEntry(audit.ActionAccessDenied, patientID, "measures")
 	e.Outcome = audit.Denied
 	if err := audit.Record(ctx, s.pool, e); err != nil {
 		s.log.ErrorContext(ctx, "measures: audit refusal failed", "actor_id", actor.UserID, "patient_id", patientID, "err", err)
@@ -99,13 +98,7 @@ func (s *Service) denied(ctx context.Context, actor account.Actor, patientID int
 
 // audit records one access through tx.
 func (s *Service) audit(ctx context.Context, tx pgx.Tx, actor account.Actor, action string, patientID int64, target string) error {
-	return audit.Record(ctx, tx, entry(actor, action, patientID, target))
-}
-
-func entry(actor account.Actor, action string, patientID int64, target string) audit.Entry {
-	ip, _ := netip.ParseAddr(actor.IP)
-	return audit.Entry{ActorID: actor.UserID, ActorRole: string(actor.Role), Action: action, PatientID: patientID,
-		Target: target, Outcome: audit.OK, ClientIP: ip, UserAgent: actor.UserAgent}
+	return audit.Record(ctx, tx, actor.AuditEntry(action, patientID, target))
 }
 
 // inTx runs f in a transaction on the pool.

@@ -3,7 +3,6 @@ package meds
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -51,9 +50,7 @@ func (s *Service) onTeam(ctx context.Context, patientID, clinicianID int64) (boo
 
 // record audits one request of actor on patientID's data through tx.
 func record(ctx context.Context, tx pgx.Tx, actor account.Actor, action string, patientID int64, target string) error {
-	ip, _ := netip.ParseAddr(actor.IP)
-	return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorRole: string(actor.Role), Action: action,
-		PatientID: patientID, Target: target, Outcome: audit.OK, ClientIP: ip, UserAgent: actor.UserAgent})
+	return audit.Record(ctx, tx, actor.AuditEntry(action, patientID, target))
 }
 
 func medTarget(id int64) string    { return "medication:" + strconv.FormatInt(id, 10) }

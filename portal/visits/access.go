@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strconv"
 	"time"
 
@@ -56,9 +55,7 @@ func isPatient(actor account.Actor) bool { return actor.Role == account.RolePati
 
 // record audits one request of actor on patientID's data through tx.
 func record(ctx context.Context, tx pgx.Tx, actor account.Actor, action string, patientID int64, target string) error {
-	ip, _ := netip.ParseAddr(actor.IP)
-	return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorRole: string(actor.Role), Action: action,
-		PatientID: patientID, Target: target, Outcome: audit.OK, ClientIP: ip, UserAgent: actor.UserAgent})
+	return audit.Record(ctx, tx, actor.AuditEntry(action, patientID, target))
 }
 
 // recordSystem audits a change the scheduler made on its own (an offer made
