@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +17,6 @@ import (
 
 	"haven/migrations/dbtest"
 	"haven/portal/account"
-	"haven/portal/audit"
 	"haven/portal/fault"
 	"haven/portal/seal"
 	"haven/signaling"
@@ -50,7 +48,7 @@ func newHubEnv(t *testing.T, ctx context.Context, opts SessionsOptions) *hubEnv 
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: auditBridge{}, Logger: testLogger(t)})
+	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: account.AuditLog{}, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,26 +86,6 @@ var testIdentity = signaling.AuthenticatorFunc(func(r *http.Request) (signaling.
 	}
 	return signaling.Identity{UserID: id, Role: role, SessionID: "s" + idStr}, nil
 })
-
-// auditBridge records account's events in the real audit log.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	action := e.Action
-	if !strings.Contains(action, ".") {
-		action += ".ok"
-	}
-	outcome := audit.Failed
-	switch e.Outcome {
-	case "ok":
-		outcome = audit.OK
-	case "denied":
-		outcome = audit.Denied
-	}
-	ip, _ := netip.ParseAddr(e.IP)
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
-}
 
 // user creates an account with role; patients join the care team of the
 // clinicians given.

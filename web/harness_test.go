@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -55,7 +54,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.log = audit.New(h.pool, logger)
-	h.acct, err = account.New(account.Options{Pool: h.pool, Sealer: keys, Auditor: auditBridge{}, Now: h.clock.Now, Logger: logger,
+	h.acct, err = account.New(account.Options{Pool: h.pool, Sealer: keys, Auditor: account.AuditLog{}, Now: h.clock.Now, Logger: logger,
 		InsecureFastHashing: true}) // the suite signs in hundreds of times; the real cost is tested in account
 	if err != nil {
 		t.Fatal(err)
@@ -111,28 +110,6 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// auditBridge records account's events in the real audit log, as the lead
-// wires it in cmd/portal: single-word actions gain ".ok", and outcomes other
-// than ok and denied are failures.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	action := e.Action
-	if !strings.Contains(action, ".") {
-		action += ".ok"
-	}
-	outcome := audit.Failed
-	switch {
-	case e.Outcome == "ok" || strings.HasSuffix(e.Outcome, " ended"):
-		outcome = audit.OK
-	case e.Outcome == "denied":
-		outcome = audit.Denied
-	}
-	ip, _ := netip.ParseAddr(e.IP)
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
 }
 
 const testPassword = "calm river lantern 42"

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"sync"
 	"testing"
@@ -76,7 +75,7 @@ func newWorld(t testing.TB) *env {
 	must(t, err)
 	keys, err := seal.New(ctx, e.pool, kek, seal.Options{Logger: quiet()})
 	must(t, err)
-	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: auditBridge{}, Now: e.clock.Now,
+	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: account.AuditLog{}, Now: e.clock.Now,
 		Logger: quiet(), MaxConcurrentHashes: 1})
 	must(t, err)
 	e.vis, err = visits.New(visits.Options{Pool: e.pool, Access: e.acct, Reminders: noPorts{}, Notifier: noPorts{},
@@ -256,17 +255,3 @@ func (noPorts) ScheduleQuestionnaireDue(context.Context, pgx.Tx, int64, int64, t
 }
 func (noPorts) CancelQuestionnaire(context.Context, pgx.Tx, int64, int64) error    { return nil }
 func (noPorts) Raise(context.Context, pgx.Tx, int64, string, string, string) error { return nil }
-
-// auditBridge records account's events in the real audit log, as
-// cmd/portal wires it.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	ip, _ := netip.ParseAddr(e.IP)
-	outcome := audit.Outcome(e.Outcome)
-	if outcome != audit.OK && outcome != audit.Denied {
-		outcome = audit.Failed
-	}
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
-}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,7 +17,6 @@ import (
 
 	"haven/migrations/dbtest"
 	"haven/portal/account"
-	"haven/portal/audit"
 	"haven/portal/fault"
 	"haven/portal/measures"
 	"haven/portal/seal"
@@ -67,7 +65,7 @@ func newDB(t *testing.T) *db {
 	if d.keys, err = seal.New(ctx, d.pool, kek, seal.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	d.acct, err = account.New(account.Options{Pool: d.pool, Sealer: d.keys, Auditor: auditBridge{}, Logger: quiet()})
+	d.acct, err = account.New(account.Options{Pool: d.pool, Sealer: d.keys, Auditor: account.AuditLog{}, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,20 +218,6 @@ func (r *txReminders) write(ctx context.Context, tx pgx.Tx, userID, assignmentID
 		return errors.New("test reminders: failing on purpose")
 	}
 	return nil
-}
-
-// auditBridge records account's events in the real audit log, as
-// cmd/portal wires it.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	ip, _ := netip.ParseAddr(e.IP)
-	outcome := audit.Outcome(e.Outcome)
-	if outcome != audit.OK && outcome != audit.Denied {
-		outcome = audit.Failed
-	}
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
 }
 
 // wantErr fails unless err matches want (errors.Is).

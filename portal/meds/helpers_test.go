@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,7 +18,6 @@ import (
 
 	"haven/migrations/dbtest"
 	"haven/portal/account"
-	"haven/portal/audit"
 	"haven/portal/fault"
 	"haven/portal/seal"
 )
@@ -70,7 +67,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct, err := account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: auditBridge{}, Now: e.clock.Now, Logger: quiet()})
+	acct, err := account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: account.AuditLog{}, Now: e.clock.Now, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,25 +207,4 @@ func (fakeNotifier) RefillRequested(ctx context.Context, tx pgx.Tx, prescriberID
 func (fakeNotifier) RefillDecided(ctx context.Context, tx pgx.Tx, patientID, refillID int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO test_notices VALUES ($1, $2, 'decided')`, patientID, refillID)
 	return err
-}
-
-// auditBridge records account's events in the real audit log, as the
-// server wires it.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	action := e.Action
-	if !strings.Contains(action, ".") {
-		action += ".ok"
-	}
-	outcome := audit.Failed
-	switch e.Outcome {
-	case "ok":
-		outcome = audit.OK
-	case "denied":
-		outcome = audit.Denied
-	}
-	ip, _ := netip.ParseAddr(e.IP)
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,7 +16,6 @@ import (
 
 	"haven/migrations/dbtest"
 	"haven/portal/account"
-	"haven/portal/audit"
 	"haven/portal/fault"
 	"haven/portal/seal"
 )
@@ -58,7 +55,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: auditBridge{}, Now: e.clock.Now, Logger: quiet()})
+	e.acct, err = account.New(account.Options{Pool: e.pool, Sealer: keys, Auditor: account.AuditLog{}, Now: e.clock.Now, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,25 +232,4 @@ type fakeNotifier struct{}
 func (fakeNotifier) SlotOffered(ctx context.Context, tx pgx.Tx, patientID, offerID int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO test_offers VALUES ($1, $2)`, patientID, offerID)
 	return err
-}
-
-// auditBridge records account's events in the real audit log, as the
-// server wires it.
-type auditBridge struct{}
-
-func (auditBridge) Record(ctx context.Context, db account.Querier, e account.Event) error {
-	action := e.Action
-	if !strings.Contains(action, ".") {
-		action += ".ok"
-	}
-	outcome := audit.Failed
-	switch e.Outcome {
-	case "ok":
-		outcome = audit.OK
-	case "denied":
-		outcome = audit.Denied
-	}
-	ip, _ := netip.ParseAddr(e.IP)
-	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, ActorRole: e.ActorRole, Action: action,
-		PatientID: e.PatientID, Target: e.Target, Outcome: outcome, ClientIP: ip, UserAgent: e.UserAgent})
 }
