@@ -25,30 +25,11 @@ type payload struct {
 	ContentString string      `json:"contentString"`
 }
 
-// Communication/{p}-{conversation}: one conversation as a thread: its
-// participants as recipients, the time of its latest message as sent, and
-// its message count as an extension. Message bodies come only when
-// _elements names payload.
-func readCommunication(rq *request, id string) (any, int64, error) {
-	lid, ok := parseScoped(id)
-	if !ok {
-		return nil, 0, ErrNotFound
-	}
-	if err := rq.authorize(lid.patient); err != nil {
-		return nil, lid.patient, err
-	}
-	es, err := searchCommunications(rq, lid.patient)
-	if err != nil {
-		return nil, lid.patient, err
-	}
-	for _, e := range es {
-		if e.id == id {
-			return e.res, lid.patient, nil
-		}
-	}
-	return nil, lid.patient, ErrNotFound
-}
-
+// Communication/{p}-{conversation} (read by readBySearch): one
+// conversation as a thread: its participants as recipients, the time of its
+// latest message as sent, and its message count as an extension. Message
+// bodies come only when _elements names payload.
+//
 // Communication?patient=: the patient's conversations the actor may see,
 // by conversation id. None when no Messages port is configured.
 func searchCommunications(rq *request, pid int64) ([]entry, error) {

@@ -31,27 +31,9 @@ type attachment struct {
 	Creation    string `json:"creation,omitempty"`
 }
 
-// DocumentReference/{p}-{note}: a note shared with the patient.
-func readDocumentReference(rq *request, id string) (any, int64, error) {
-	lid, ok := parseScoped(id)
-	if !ok {
-		return nil, 0, ErrNotFound
-	}
-	if err := rq.authorize(lid.patient); err != nil {
-		return nil, lid.patient, err
-	}
-	es, err := searchDocumentReferences(rq, lid.patient)
-	if err != nil {
-		return nil, lid.patient, err
-	}
-	for _, e := range es {
-		if e.id == id {
-			return e.res, lid.patient, nil
-		}
-	}
-	return nil, lid.patient, ErrNotFound
-}
-
+// DocumentReference/{p}-{note} (read by readBySearch): a note shared with
+// the patient.
+//
 // DocumentReference?patient=: the notes shared with the patient, newest
 // first, taken from records' export for the patient, which never holds a
 // withheld or psychotherapy note; sharedNote checks again.

@@ -25,13 +25,40 @@ func kinds() map[string]kind {
 		"Practitioner":          {readPractitioner, searchPractitioners, false},
 		"CareTeam":              {readCareTeam, searchCareTeam, false},
 		"Appointment":           {readAppointment, searchAppointments, false},
-		"Communication":         {readCommunication, searchCommunications, false},
+		"Communication":         {readBySearch(searchCommunications), searchCommunications, false},
 		"MedicationStatement":   {readMedicationStatement, searchMedicationStatements, false},
-		"MedicationRequest":     {readMedicationRequest, searchMedicationRequests, false},
+		"MedicationRequest":     {readBySearch(searchMedicationRequests), searchMedicationRequests, false},
 		"QuestionnaireResponse": {readQuestionnaireResponse, searchQuestionnaireResponses, false},
 		"Observation":           {readObservation, searchObservations, false},
-		"DocumentReference":     {readDocumentReference, searchDocumentReferences, false},
+		"DocumentReference":     {readBySearch(searchDocumentReferences), searchDocumentReferences, false},
 		"Questionnaire":         {readQuestionnaire, searchQuestionnaires, true},
+	}
+}
+
+// readBySearch reads a patient-scoped resource ("{patient}-{n}") by
+// searching the patient's resources of its type and picking the one with
+// the id: for types whose package offers no single read (Communication
+// from chat's list, MedicationRequest from the refills, DocumentReference
+// from records' export). The patient is authorized first.
+func readBySearch(search func(rq *request, patientID int64) ([]entry, error)) func(rq *request, id string) (any, int64, error) {
+	return func(rq *request, id string) (any, int64, error) {
+		lid, ok := parseScoped(id)
+		if !ok {
+			return nil, 0, ErrNotFound
+		}
+		if err := rq.authorize(lid.patient); err != nil {
+			return nil, lid.patient, err
+		}
+		es, err := search(rq, lid.patient)
+		if err != nil {
+			return nil, lid.patient, err
+		}
+		for _, e := range es {
+			if e.id == id {
+				return e.res, lid.patient, nil
+			}
+		}
+		return nil, lid.patient, ErrNotFound
 	}
 }
 

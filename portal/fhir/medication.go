@@ -120,28 +120,9 @@ type medRequestResource struct {
 	Note                      []annotation `json:"note,omitempty"`
 }
 
-// MedicationRequest/{p}-{refill}: a refill request, a proposal by the
-// patient to the prescriber.
-func readMedicationRequest(rq *request, id string) (any, int64, error) {
-	lid, ok := parseScoped(id)
-	if !ok {
-		return nil, 0, ErrNotFound
-	}
-	if err := rq.authorize(lid.patient); err != nil {
-		return nil, lid.patient, err
-	}
-	es, err := searchMedicationRequests(rq, lid.patient)
-	if err != nil {
-		return nil, lid.patient, err
-	}
-	for _, e := range es {
-		if e.id == id {
-			return e.res, lid.patient, nil
-		}
-	}
-	return nil, lid.patient, ErrNotFound
-}
-
+// MedicationRequest/{p}-{refill} (read by readBySearch): a refill request,
+// a proposal by the patient to the prescriber.
+//
 // MedicationRequest?patient=: the refill requests, newest first (the 100
 // most recent, as meds keeps them listed).
 func searchMedicationRequests(rq *request, pid int64) ([]entry, error) {
