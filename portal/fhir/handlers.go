@@ -21,9 +21,9 @@ type kind struct {
 // kinds maps each served type to its functions.
 func kinds() map[string]kind {
 	return map[string]kind{
-		"Patient":               {readPatient, searchPatient, false},
+		"Patient":               {readOwnID(searchPatient), searchPatient, false},
 		"Practitioner":          {readPractitioner, searchPractitioners, false},
-		"CareTeam":              {readCareTeam, searchCareTeam, false},
+		"CareTeam":              {readOwnID(searchCareTeam), searchCareTeam, false},
 		"Appointment":           {readAppointment, searchAppointments, false},
 		"Communication":         {readBySearch(searchCommunications), searchCommunications, false},
 		"MedicationStatement":   {readMedicationStatement, searchMedicationStatements, false},
@@ -59,6 +59,25 @@ func readBySearch(search func(rq *request, patientID int64) ([]entry, error)) fu
 			}
 		}
 		return nil, lid.patient, ErrNotFound
+	}
+}
+
+// readOwnID reads a resource whose id is its patient's (Patient, CareTeam):
+// the patient is authorized, then search gives exactly one entry.
+func readOwnID(search func(rq *request, patientID int64) ([]entry, error)) func(rq *request, id string) (any, int64, error) {
+	return func(rq *request, id string) (any, int64, error) {
+		pid, ok := parseNum(id)
+		if !ok {
+			return nil, 0, ErrNotFound
+		}
+		if err := rq.authorize(pid); err != nil {
+			return nil, pid, err
+		}
+		es, err := search(rq, pid)
+		if err != nil {
+			return nil, pid, err
+		}
+		return es[0].res, pid, nil
 	}
 }
 

@@ -41,23 +41,8 @@ type careTeamParticipant struct {
 	Period period    `json:"period"`
 }
 
-// Patient/{id}: the patient's account. Its last update is its creation:
-// accounts keep no change time.
-func readPatient(rq *request, id string) (any, int64, error) {
-	pid, ok := parseNum(id)
-	if !ok {
-		return nil, 0, ErrNotFound
-	}
-	if err := rq.authorize(pid); err != nil {
-		return nil, pid, err
-	}
-	es, err := searchPatient(rq, pid)
-	if err != nil {
-		return nil, pid, err
-	}
-	return es[0].res, pid, nil
-}
-
+// Patient/{id} (read by readOwnID): the patient's account. Its last
+// update is its creation: accounts keep no change time.
 func searchPatient(rq *request, pid int64) ([]entry, error) {
 	a, err := rq.patient(pid)
 	if err != nil {
@@ -150,22 +135,8 @@ func (rq *request) practitioners() ([]entry, error) {
 	return out, nil
 }
 
-// CareTeam/{id}: the patient's care team; its id is the patient's.
-func readCareTeam(rq *request, id string) (any, int64, error) {
-	pid, ok := parseNum(id)
-	if !ok {
-		return nil, 0, ErrNotFound
-	}
-	if err := rq.authorize(pid); err != nil {
-		return nil, pid, err
-	}
-	es, err := searchCareTeam(rq, pid)
-	if err != nil {
-		return nil, pid, err
-	}
-	return es[0].res, pid, nil
-}
-
+// CareTeam/{id} (read by readOwnID): the patient's care team; its id is
+// the patient's.
 func searchCareTeam(rq *request, pid int64) ([]entry, error) {
 	a, err := rq.patient(pid)
 	if err != nil {
