@@ -2,8 +2,6 @@ package measures_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -49,7 +47,7 @@ type env struct {
 func newDB(t *testing.T) *db {
 	t.Helper()
 	ctx := context.Background()
-	d := &db{pool: newPool(t)}
+	d := &db{pool: dbtest.NewUnsynced(t)}
 	for _, ddl := range []string{
 		`CREATE TABLE test_escalations (patient_id bigint, source text, severity text, ref text, response_visible boolean)`,
 		`CREATE TABLE test_reminders (user_id bigint, assignment_id bigint, op text, due timestamptz, zone text)`,
@@ -98,35 +96,10 @@ func (d *db) env(t *testing.T) *env {
 	return e
 }
 
-// newPool opens a pool on a fresh migrated database. Commits do not wait
-// for the disk (synchronous_commit off): durability is not under test, and
-// on a busy machine fsync dominates the run time.
-func newPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(dbtest.URLFor(dbtest.NewDatabase(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
-
 // user inserts an account of role and returns its Actor.
 func (e *env) user(t *testing.T, role account.Role) account.Actor {
 	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	var id int64
-	err := e.pool.QueryRow(e.ctx, `INSERT INTO users (email, display_name, role) VALUES ($1, $2, $3) RETURNING id`,
-		hex.EncodeToString(b)+"@example.test", "Test "+string(role), string(role)).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := dbtest.User(t, e.pool, string(role), "Test "+string(role))
 	return account.Actor{UserID: id, Role: role, IP: "198.51.100.4", UserAgent: "test"}
 }
 

@@ -104,22 +104,15 @@ func (e *env) count(sql string, args ...any) int {
 
 func (e *env) user(role account.Role) int64 {
 	e.t.Helper()
-	var id int64
 	n := e.n.Add(1)
-	if err := e.pool.QueryRow(e.ctx, `INSERT INTO users (email, display_name, role) VALUES ($1, $2, $3) RETURNING id`,
-		fmt.Sprintf("m%d@example.org", n), fmt.Sprintf("User %d", n), string(role)).Scan(&id); err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return dbtest.User(e.t, e.pool, string(role), fmt.Sprintf("User %d", n))
 }
 
 // patientOf creates a patient on the clinicians' care team.
 func (e *env) patientOf(clinicians ...int64) int64 {
 	e.t.Helper()
 	p := e.user(account.RolePatient)
-	for _, c := range clinicians {
-		e.exec(`INSERT INTO care_team_members (patient_id, clinician_id) VALUES ($1, $2)`, p, c)
-	}
+	dbtest.CareTeam(e.t, e.pool, p, clinicians...)
 	return p
 }
 

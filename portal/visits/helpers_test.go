@@ -95,23 +95,15 @@ func (e *env) count(sql string, args ...any) int {
 // user creates an account with the role directly in SQL.
 func (e *env) user(role account.Role) int64 {
 	e.t.Helper()
-	var id int64
 	n := e.nextUser.Add(1)
-	err := e.pool.QueryRow(e.ctx, `INSERT INTO users (email, display_name, role) VALUES ($1, $2, $3) RETURNING id`,
-		fmt.Sprintf("u%d@example.org", n), fmt.Sprintf("User %d", n), string(role)).Scan(&id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return dbtest.User(e.t, e.pool, string(role), fmt.Sprintf("User %d", n))
 }
 
 // patient creates a patient on the care team of the clinicians.
 func (e *env) patient(clinicians ...int64) int64 {
 	e.t.Helper()
 	p := e.user(account.RolePatient)
-	for _, c := range clinicians {
-		e.exec(`INSERT INTO care_team_members (patient_id, clinician_id) VALUES ($1, $2)`, p, c)
-	}
+	dbtest.CareTeam(e.t, e.pool, p, clinicians...)
 	return p
 }
 
