@@ -36,24 +36,17 @@ func (s *Sessions) target(req *signaling.Request) (*member, string, error) {
 // handleAdmit serves media.admit: a waiting guest is let in and told
 // media.admitted; they then send media.join.
 func (s *Sessions) handleAdmit(_ context.Context, req *signaling.Request) error {
-	h, pid, err := s.target(req)
+	ls, g, err := s.decideWaiting(req, func(ls *liveSession, g *member) {
+		ls.admitted[g.pid] = true
+		g.waiting = false
+	})
 	if err != nil {
 		return err
 	}
-	ls := h.ls
-	s.mu.Lock()
-	g := ls.members[pid]
-	if g == nil || !g.waiting {
-		s.mu.Unlock()
-		return ErrNotWaiting
-	}
-	ls.admitted[pid] = true
-	g.waiting = false
-	s.mu.Unlock()
-	if err := ls.room.Admit(pid); err != nil {
+	if err := ls.room.Admit(g.pid); err != nil {
 		return err
 	}
-	g.sink.Signal(Frame{Type: FrameAdmitted, Data: ParticipantEvent{Participant: pid, Role: g.role}})
+	g.sink.Signal(Frame{Type: FrameAdmitted, Data: ParticipantEvent{Participant: g.pid, Role: g.role}})
 	s.tellHosts(ls)
 	return nil
 }
@@ -61,22 +54,32 @@ func (s *Sessions) handleAdmit(_ context.Context, req *signaling.Request) error 
 // handleDecline serves media.decline: a waiting guest is not let in; they
 // get media.declined and leave the waiting room (they may ask again).
 func (s *Sessions) handleDecline(_ context.Context, req *signaling.Request) error {
-	h, pid, err := s.target(req)
+	ls, g, err := s.decideWaiting(req, func(_ *liveSession, g *member) { s.dropLocked(g) })
 	if err != nil {
 		return err
 	}
-	ls := h.ls
-	s.mu.Lock()
-	g := ls.members[pid]
-	if g == nil || !g.waiting {
-		s.mu.Unlock()
-		return ErrNotWaiting
-	}
-	s.dropLocked(g)
-	s.mu.Unlock()
-	g.sink.Signal(Frame{Type: FrameDeclined, Data: ParticipantEvent{Participant: pid, Role: g.role}})
+	g.sink.Signal(Frame{Type: FrameDeclined, Data: ParticipantEvent{Participant: g.pid, Role: g.role}})
 	s.tellHosts(ls)
 	return nil
+}
+
+// decideWaiting finds the guest a host's admit or decline names and, under
+// the sessions' lock, applies decide to them if they are still waiting
+// (ErrNotWaiting otherwise), so two hosts deciding at once cannot both act.
+func (s *Sessions) decideWaiting(req *signaling.Request, decide func(ls *liveSession, g *member)) (*liveSession, *member, error) {
+	h, pid, err := s.target(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	ls := h.ls
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := ls.members[pid]
+	if g == nil || !g.waiting {
+		return nil, nil, ErrNotWaiting
+	}
+	decide(ls, g)
+	return ls, g, nil
 }
 
 // handleMute serves media.mute: the SFU stops forwarding the target's
