@@ -6,15 +6,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+
+	"haven/portal/account"
 )
 
 // Querier is a database handle: a *pgxpool.Pool, a *pgx.Conn or a pgx.Tx.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// It is account's, so *account.Service is the Granter as it stands.
+type Querier = account.Querier
 
 // DB is a Querier that can start a transaction. Given a pgx.Tx, Begin makes
 // a savepoint, so work done through it commits or rolls back with the

@@ -74,7 +74,7 @@ func newCrisisEnv(t *testing.T, opts ...harnessOption) *crisisEnv {
 	e := &crisisEnv{harness: h, hub: hub, broker: broker, notify: &recordingNotifier{hub: hub}, push: &recordingPusher{},
 		convs: &fakeConversations{}}
 	e.svc, err = crisis.New(h.pool, crisis.Deps{Notifier: e.notify, Pusher: e.push, Auditor: crisisAudit{},
-		Granter: crisisGrants{h.acct}, Conversations: e.convs, People: crisisPeople{h.acct}, Sealer: keys},
+		Granter: h.acct, Conversations: e.convs, People: crisisPeople{h.acct}, Sealer: keys},
 		crisis.Config{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -216,17 +216,6 @@ type crisisAudit struct{}
 func (crisisAudit) Record(ctx context.Context, db crisis.Querier, e crisis.AuditEntry) error {
 	return audit.Record(ctx, db, audit.Entry{ActorID: e.ActorID, Action: e.Action, PatientID: e.PatientID,
 		Target: e.Target, Outcome: audit.OK})
-}
-
-// crisisGrants gives and ends record access through the account service.
-type crisisGrants struct{ acct *account.Service }
-
-func (g crisisGrants) Grant(ctx context.Context, db crisis.Querier, userID, patientID int64, kind, ref string, until time.Time) error {
-	return g.acct.Grant(ctx, db, userID, patientID, kind, ref, until)
-}
-
-func (g crisisGrants) RevokeGrants(ctx context.Context, db crisis.Querier, kind, ref string) error {
-	return g.acct.RevokeGrants(ctx, db, kind, ref)
 }
 
 // crisisPeople answers crisis's account questions.

@@ -44,17 +44,6 @@ func (crisisAuditor) Record(ctx context.Context, db crisis.Querier, e crisis.Aud
 		PatientID: e.PatientID, Target: e.Target, Outcome: audit.OK})
 }
 
-// crisisGranter gives and ends record access through account's grants.
-type crisisGranter struct{ accounts *account.Service }
-
-func (g crisisGranter) Grant(ctx context.Context, db crisis.Querier, userID, patientID int64, kind, ref string, until time.Time) error {
-	return g.accounts.Grant(ctx, db, userID, patientID, kind, ref, until)
-}
-
-func (g crisisGranter) RevokeGrants(ctx context.Context, db crisis.Querier, kind, ref string) error {
-	return g.accounts.RevokeGrants(ctx, db, kind, ref)
-}
-
 // crisisPeople answers crisis's account questions.
 type crisisPeople struct{ accounts *account.Service }
 

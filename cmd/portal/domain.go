@@ -52,7 +52,7 @@ func (n *node) buildDomain() (err error) {
 		Notifier:      hubNotifier{n.hub},
 		Pusher:        n.push,
 		Auditor:       crisisAuditor{},
-		Granter:       crisisGranter{c.accounts},
+		Granter:       c.accounts,
 		Conversations: d.chat,
 		People:        crisisPeople{c.accounts},
 		Sealer:        c.keys,
