@@ -21,7 +21,8 @@ func (c *Conn) readLoop() {
 			return
 		}
 		c.hub.stats.framesIn.Add(1)
-		c.lastRead.Store(time.Now().UnixNano())
+		now := time.Now()
+		c.lastRead.Store(now.UnixNano())
 		if c.isClosing() {
 			return
 		}
@@ -29,7 +30,7 @@ func (c *Conn) readLoop() {
 			c.terminate(CloseUnsupportedData, "binary frames are not supported")
 			return
 		}
-		if !c.admit(time.Now()) {
+		if !c.admit(now) {
 			continue
 		}
 		c.serve(data)
